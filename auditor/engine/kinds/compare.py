@@ -1,0 +1,161 @@
+"""Rule kinds `equal` (the narrative states the table's figure) and `compare` (A ≥ B across tables)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from auditor.amounts import Amount
+from auditor.engine.context import Context, evidence, make_finding, show
+from auditor.engine.loader import CompareRule, EqualRule
+from auditor.model import Fact, Finding
+
+Outcome = tuple[str, list[Finding]]
+
+# Where a concept's table figure may also stand under another name: a 三公 table's 合计 row.
+ALTERNATES = {"sangong.total": ("table.total",)}
+PRIMARY = ("total", "actual", "budget")
+
+
+def primary_facts(ctx: Context, concept: str, kinds: list[str], period: str = "current") -> list[Fact]:
+    """The table figures a sentence about `concept` refers to: the main column, not a fund-source breakdown."""
+    out: list[Fact] = []
+    for ti, table in ctx.tables_of(kinds):
+        facts = [f for f in ctx.facts if f.table_index == ti and f.get("part") != "1"]
+        cands = [f for f in facts if f.concept == concept]
+        if all(f.value is None for f in cands) and concept in ALTERNATES:
+            concepts_here = {f.concept for f in facts}
+            if not concepts_here & {"sangong.meeting", "sangong.training"}:
+                cands = [f for f in facts if f.concept in ALTERNATES[concept]] or cands
+        if not cands:
+            continue
+        measures = [m for m in PRIMARY if any(f.measure == m for f in cands)]
+        if period == "actual" and "actual" in measures:
+            measures = ["actual"]
+        elif period == "budget" and "budget" in measures:
+            measures = ["budget"]
+        if not measures:
+            first = next((f for f in cands if "@" not in f.measure), cands[0])
+            measures = [first.measure]
+        chosen = [f for f in cands if f.measure in measures]
+        filled = [f for f in chosen if f.value is not None]
+        out.extend(filled or chosen[:1])
+        del table
+    return out
+
+
+def _as_amount(f: Fact) -> Amount:
+    return f.value if f.value is not None else Amount(Decimal(0), 2)
+
+
+def _table_pair(rule: EqualRule, ctx: Context) -> Outcome:
+    """Two concepts of one table that must be equal (收入总计 = 支出总计)."""
+    findings: list[Finding] = []
+    applicable = False
+    for ti, table in ctx.tables_of(rule.tables):
+        if table.part == "right":
+            continue
+        group = [i for i, t in enumerate(ctx.tables) if t.title_loc == table.title_loc]
+        facts = [f for f in ctx.facts if f.table_index in group and f.value is not None]
+        for concept in rule.concepts:
+            a = [f for f in facts if f.concept == concept and f.measure in PRIMARY]
+            b = [f for f in facts if f.concept == rule.same_as and f.measure in PRIMARY]
+            if not a or not b:
+                continue
+            applicable = True
+            x, y = a[0], b[0]
+            assert x.value is not None and y.value is not None
+            if x.value.value == y.value.value:
+                continue
+            sev = "info" if x.value.interval.overlaps(y.value.interval) else "error"
+            vals = {"table": table.title or table.kind, "table_value": x.value.show(), "text_value": y.value.show()}
+            findings.append(make_finding(rule, sev, vals, [evidence(x), evidence(y)], x.value.show(), y.value.show(),  # type: ignore[arg-type]
+                                         show(y.value.value - x.value.value)))
+        del ti
+    if not applicable:
+        return "not_applicable", []
+    return ("failed" if findings else "passed"), findings
+
+
+def check_equal(rule: EqualRule, ctx: Context) -> Outcome:
+    if rule.source == "table":
+        return _table_pair(rule, ctx)
+    findings: list[Finding] = []
+    applicable = False
+    for tf in ctx.text_facts("amount"):
+        if tf.concept not in rule.concepts or tf.period == "prior" or tf.value is None:
+            continue
+        cands = [c for c in primary_facts(ctx, tf.concept, rule.tables, tf.period) if ctx.unit_known(c.table_index)]
+        if not cands:
+            continue
+        applicable = True
+        text_amt = tf.value
+        best = None
+        for c in cands:
+            tv = _as_amount(c).in_unit(text_amt.unit)
+            if tv.value == text_amt.value or (tv.unit != text_amt.unit and text_amt.interval.contains(tv.value)):
+                best = None
+                break
+            if tv.interval.overlaps(text_amt.interval):
+                best = ("info", c, tv)
+            elif best is None:
+                best = ("error", c, tv)
+        else:
+            if best is None:
+                continue
+            sev, c, tv = best
+            name = ctx.vocab.concept_name(tf.concept)
+            vals = {"label": name, "table_value": tv.show(), "text_value": text_amt.show(), "unit": text_amt.unit,
+                    "diff": show(text_amt.value - tv.value, max(text_amt.decimals, 2))}
+            findings.append(make_finding(rule, sev, vals, [evidence(c), evidence(tf)],  # type: ignore[arg-type]
+                                         tv.show(), text_amt.show(), show(text_amt.value - tv.value, max(text_amt.decimals, 2))))
+    if not applicable:
+        return "not_applicable", []
+    return ("failed" if findings else "passed"), _dedupe(findings)
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen, out = set(), []
+    for f in findings:
+        key = tuple(e.loc.line for e in f.evidence)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def _side_total(ctx: Context, kind: str, concept: str) -> tuple[Amount, list[Fact]] | None:
+    facts = [f for f in ctx.table_facts([kind]) if f.concept == concept and f.get("part") != "1"]
+    if not facts:
+        return None
+    if kind == "sangong":
+        prim = primary_facts(ctx, concept, [kind])
+        if not prim:
+            return None
+        return _as_amount(prim[0]), prim[:1]
+    measures = [m for m in ("basic", "total", "actual", "value") if any(f.measure == m for f in facts)]
+    if not measures:
+        return None
+    chosen = [f for f in facts if f.measure == measures[0]]
+    total = Amount(sum((_as_amount(f).in_unit("万元").value for f in chosen), Decimal(0)),
+                   max(_as_amount(f).in_unit("万元").decimals for f in chosen), "万元")
+    return total, chosen
+
+
+def check_compare(rule: CompareRule, ctx: Context) -> Outcome:
+    left = _side_total(ctx, rule.left.table, rule.left.concept)
+    right = _side_total(ctx, rule.right.table, rule.right.concept)
+    if left is None or right is None:
+        return "not_applicable", []
+    if any(not ctx.unit_known(f.table_index) for f in left[1] + right[1]):
+        return "not_applicable", []
+    lv, rv = left[0].in_unit("万元"), right[0].in_unit("万元")
+    if rule.op == "<=":
+        lv, rv = rv, lv
+    if lv.value >= rv.value:
+        return "passed", []
+    sev = "info" if lv.interval.overlaps(rv.interval) else "error"
+    a, b = (left, right) if rule.op == ">=" else (right, left)
+    vals = {"left": a[1][0].label.strip(), "left_value": a[0].in_unit("万元").show(), "right": b[1][0].label.strip(),
+            "right_value": b[0].in_unit("万元").show(), "diff": show(rv.value - lv.value)}
+    ev = [evidence(f) for f in a[1]] + [evidence(f) for f in b[1]]
+    return "failed", [make_finding(rule, sev, vals, ev, ">=" + rv.show(), lv.show(), show(lv.value - rv.value))]  # type: ignore[arg-type]

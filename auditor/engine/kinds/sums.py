@@ -1,0 +1,338 @@
+"""Rule kind `sum`: a total equals the sum of its parts — over named concepts, over a table's rows
+(合计/小计 rows, code hierarchies 类 = Σ 款, outline numbering) or over its columns (合计 = 基本 + 项目).
+
+A table whose structure cannot be confirmed by its own arithmetic gives one info, never errors.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from auditor.amounts import Amount, Interval, max_decimals
+from auditor.engine.context import Context, evidence, judge, make_finding, show
+from auditor.engine.loader import SumRule
+from auditor.extract.tables import cell_amount, cell_text
+from auditor.model import Evidence, Fact, Finding, Location, Table, TRow
+from auditor.vocabulary import normalise, strip_label
+
+Outcome = tuple[str, list[Finding]]
+
+
+def _interval(values: list[Amount | None]) -> Interval:
+    total = Interval.exact(Decimal(0))
+    for v in values:
+        if v is not None:
+            total = total + v.interval
+    return total
+
+
+def _point(values: list[Amount | None]) -> Decimal:
+    return sum((v.value for v in values if v is not None), Decimal(0))
+
+
+def check_sum(rule: SumRule, ctx: Context) -> Outcome:
+    if rule.structure == "concepts":
+        return _by_concepts(rule, ctx)
+    if rule.structure == "columns":
+        return _by_columns(rule, ctx)
+    return _by_rows(rule, ctx)
+
+
+# ---- named concepts -------------------------------------------------------------------------------------
+
+
+def _by_concepts(rule: SumRule, ctx: Context) -> Outcome:
+    findings: list[Finding] = []
+    applicable = False
+    for ti, _table in ctx.tables_of(rule.tables):
+        facts = [f for f in ctx.facts if f.table_index == ti]
+        concepts = {f.concept for f in facts}
+        if any(u in concepts for u in rule.unless):
+            continue
+        if rule.requires_any and not any(r in concepts for r in rule.requires_any):
+            continue
+        by_measure: dict[str, list[Fact]] = defaultdict(list)
+        for f in facts:
+            by_measure[f.measure].append(f)
+        seen: set[tuple[str, ...]] = set()
+        for _measure, group in by_measure.items():
+            parts = []
+            for concept in rule.parts:
+                inst = [f for f in group if f.concept == concept]
+                if not inst:
+                    break
+                parts.append(next((f for f in inst if f.value is not None), inst[0]))
+            else:
+                totals = [f for f in group if f.concept in rule.total]
+                if not totals:
+                    continue
+                applicable = True
+                found = _judge_totals(rule, totals, parts)
+                for finding in found:
+                    key = (finding.severity, *(e.value for e in finding.evidence))
+                    if key not in seen:
+                        seen.add(key)
+                        findings.append(finding)
+    if not applicable:
+        return "not_applicable", []
+    return ("failed" if findings else "passed"), findings
+
+
+def _judge_totals(rule: SumRule, totals: list[Fact], parts: list[Fact]) -> list[Finding]:
+    out: list[Finding] = []
+    values = [p.value for p in parts]
+    exp_iv = _interval(values)
+    exp_pt = _point(values)
+    dec = max_decimals([v for v in values if v is not None] + [t.value for t in totals if t.value is not None])
+    parts_txt = " + ".join(f"{p.label.strip()} {p.value.show() if p.value else '0'}" for p in parts)
+    filled = [t for t in totals if t.value is not None]
+    for t in totals:
+        if t.value is None:
+            if rule.blank_total and exp_pt != 0:
+                ev = [evidence(t)] + [evidence(x) for x in filled[:1]] + [evidence(p) for p in parts]
+                vals = {"label": t.label.strip(), "total": "（空白）", "expected": show(exp_pt, dec), "parts": parts_txt,
+                        "other": filled[0].value.show() if filled and filled[0].value else show(exp_pt, dec)}
+                out.append(make_finding(rule, rule.blank_total, vals, ev, show(exp_pt, dec), "blank"))
+            continue
+        ok_exact = t.value.value == exp_pt
+        sev = judge(t.value.interval.overlaps(exp_iv), ok_exact)
+        if sev is None:
+            continue
+        diff = t.value.value - exp_pt
+        vals = {"label": t.label.strip(), "total": t.value.show(), "expected": show(exp_pt, dec), "parts": parts_txt,
+                "diff": show(diff, dec)}
+        ev = [evidence(t)] + [evidence(p) for p in parts]
+        out.append(make_finding(rule, sev, vals, ev, show(exp_pt, dec), t.value.show(), show(diff, dec)))
+    return out
+
+
+# ---- rows: code hierarchy, economic groups, outline numbering -------------------------------------------
+
+
+@dataclass
+class _Check:
+    total_row: TRow
+    part_rows: list[TRow]
+    what: str
+
+
+def _structure(table: Table, ctx: Context) -> list[_Check]:
+    rows = [r for r in table.rows if not r.is_part and (r.label or r.code)]
+    coded = [r for r in rows if r.code]
+    non_total = [r for r in rows if not r.is_total]
+    checks: list[_Check] = []
+    if non_total and len(coded) >= max(2, len(non_total) * 0.6):
+        checks.extend(_code_checks(rows))
+        return checks
+    groups = {n: code for code, names in ctx.vocab.economic_groups.items() for n in names}
+    if sum(1 for r in rows if strip_label(r.label)[0] in groups) >= 2:
+        return _group_checks(rows, groups)
+    if sum(1 for r in rows if r.level > 0) >= 2:
+        return _outline_checks(rows)
+    return []
+
+
+def _code_checks(rows: list[TRow]) -> list[_Check]:
+    checks = []
+    for i, r in enumerate(rows):
+        if not r.code or r.is_total:
+            continue
+        kids: list[TRow] = []
+        for r2 in rows[i + 1 :]:
+            if not r2.code or not r2.code.startswith(r.code) or r2.code == r.code:
+                break
+            kids.append(r2)
+        if kids:
+            step = min(len(k.code or "") for k in kids)
+            direct = [k for k in kids if len(k.code or "") == step]
+            checks.append(_Check(r, direct, "code"))
+    codes = [r.code for r in rows if r.code]
+    top_len = min((len(c) for c in codes), default=0)
+    tops = [r for r in rows if r.code and len(r.code) == top_len]
+    for r in rows:
+        if r.is_total and strip_label(r.label)[0] in ("合计", "总计") and tops:
+            checks.append(_Check(r, tops, "top"))
+    return checks
+
+
+def _group_checks(rows: list[TRow], groups: dict[str, str]) -> list[_Check]:
+    checks: list[_Check] = []
+    tops: list[TRow] = []
+    current: TRow | None = None
+    kids: list[TRow] = []
+    for r in rows:
+        name = strip_label(r.label)[0]
+        if r.is_total:
+            continue
+        if name in groups:
+            if current is not None and kids:
+                checks.append(_Check(current, kids, "group"))
+            current, kids = r, []
+            tops.append(r)
+        elif current is not None:
+            kids.append(r)
+    if current is not None and kids:
+        checks.append(_Check(current, kids, "group"))
+    for r in rows:
+        if r.is_total and strip_label(r.label)[0] in ("合计", "总计"):
+            checks.append(_Check(r, tops, "top"))
+    return checks
+
+
+def _outline_checks(rows: list[TRow]) -> list[_Check]:
+    checks: list[_Check] = []
+    top_level = min((r.level for r in rows if r.level > 0), default=1)
+    pending: list[TRow] = []
+    prev_total: TRow | None = None
+    parent: TRow | None = None
+    kids: list[TRow] = []
+    for r in rows:
+        if r.is_total or (r.label and normalise(r.label).endswith(("合计", "总计"))):
+            if parent is not None and kids:
+                checks.append(_Check(parent, kids, "outline"))
+            parent, kids = None, []
+            parts = ([prev_total] if prev_total else []) + pending
+            if parts:
+                checks.append(_Check(r, parts, "outline-total"))
+            prev_total, pending = r, []
+            continue
+        if r.level in (0, top_level):
+            if parent is not None and kids:
+                checks.append(_Check(parent, kids, "outline"))
+            parent, kids = (r, []) if r.level == top_level else (None, [])
+            pending.append(r)
+        elif r.level > top_level and parent is not None:
+            kids.append(r)
+    if parent is not None and kids:
+        checks.append(_Check(parent, kids, "outline"))
+    return checks
+
+
+def _by_rows(rule: SumRule, ctx: Context) -> Outcome:
+    findings: list[Finding] = []
+    applicable = False
+    for _ti, table in ctx.tables_of(rule.tables):
+        checks = _structure(table, ctx)
+        if not checks:
+            continue
+        applicable = True
+        table_findings: list[Finding] = []
+        evaluated = failed = 0
+        for col in table.numeric_columns:
+            for chk in checks:
+                total = cell_amount(table, chk.total_row, col.index)
+                parts = [cell_amount(table, p, col.index) for p in chk.part_rows]
+                if total is None and all(p is None for p in parts):
+                    continue
+                if total is None and not cell_text(chk.total_row, col.index) == "":
+                    continue
+                if chk.what == "outline" and all(p is None for p in parts):
+                    continue  # an outline item printed without its breakdown
+                evaluated += 1
+                exp_pt, exp_iv = _point(parts), _interval(parts)
+                dec = max_decimals([p for p in parts if p is not None] + ([total] if total else []))
+                if total is None:
+                    if exp_pt != 0 and rule.blank_total:
+                        failed += 1
+                        table_findings.append(_row_finding(rule, rule.blank_total, table, col.header, chk, None, exp_pt, dec))
+                    continue
+                sev = judge(total.interval.overlaps(exp_iv), total.value == exp_pt)
+                if sev is None:
+                    continue
+                if sev == "error":
+                    failed += 1
+                table_findings.append(_row_finding(rule, sev, table, col.header, chk, total, exp_pt, dec))
+        if evaluated and failed > max(2, evaluated // 3):
+            findings.append(_unconfirmed(rule, table, failed, evaluated))
+        else:
+            findings.extend(table_findings)
+    if not applicable:
+        return "not_applicable", []
+    return ("failed" if findings else "passed"), findings
+
+
+def _row_ev(table: Table, row: TRow, col_index: int, column: str) -> Evidence:
+    a = cell_amount(table, row, col_index)
+    return Evidence("table", row.label or (row.code or ""), a.show() if a else "（空白）", row.loc, table.kind, column,
+                    "\t".join(row.cells)[:300])
+
+
+def _row_finding(rule: SumRule, sev: str, table: Table, column: str, chk: _Check, total: Amount | None,
+                 exp: Decimal, dec: int) -> Finding:
+    col_index = next(c.index for c in table.columns if c.header == column)
+    ev = [_row_ev(table, chk.total_row, col_index, column)] + [_row_ev(table, p, col_index, column) for p in chk.part_rows]
+    label = (chk.total_row.code + " " if chk.total_row.code else "") + strip_label(chk.total_row.label)[0]
+    shown = total.show() if total else "（空白）"
+    vals = {"label": label.strip(), "table": table.title or table.kind, "column": column or "金额", "total": shown,
+            "expected": show(exp, dec), "count": str(len(chk.part_rows)),
+            "diff": show((total.value if total else Decimal(0)) - exp, dec)}
+    return make_finding(rule, sev, vals, ev, show(exp, dec), shown if total else "blank",  # type: ignore[arg-type]
+                        show((total.value if total else Decimal(0)) - exp, dec))
+
+
+def _unconfirmed(rule: SumRule, table: Table, failed: int, evaluated: int) -> Finding:
+    from auditor.model import Finding as F
+
+    msg = (f"{table.title or table.kind}：{evaluated} 项行合计核对中有 {failed} 项不符，表格结构可能未被正确读取，"
+           "未据此报告错误，请人工复核")
+    msg_en = f"{table.title or table.kind}: {failed} of {evaluated} row sums fail; the layout was probably misread, not reported as errors"
+    ev = (Evidence("table", table.title or table.kind, "", Location(table.first_line), table.kind),)
+    return F(rule.id, rule.name, "info", msg, msg_en, ev, None, None, None, f"{rule.id}-unconfirmed-{table.first_line}")
+
+
+# ---- columns: 合计 = 基本支出 + 项目支出 within each row ---------------------------------------------------
+
+
+def _role_columns(table: Table, role: str) -> list[int]:
+    cols = [c for c in table.numeric_columns if c.role == role]
+    sub = [c for c in cols if c.header.split(" ")[-1] in ("小计", "合计")]
+    return [c.index for c in (sub[:1] or cols)]
+
+
+def _by_columns(rule: SumRule, ctx: Context) -> Outcome:
+    findings: list[Finding] = []
+    applicable = False
+    for _ti, table in ctx.tables_of(rule.tables):
+        for group in rule.groups:
+            tot = _role_columns(table, group.total)
+            parts = [_role_columns(table, p) for p in group.parts]
+            if len(tot) != 1 or any(not p for p in parts):
+                continue
+            part_cols = [c for p in parts for c in p]
+            results = []
+            for row in table.rows:
+                total = cell_amount(table, row, tot[0])
+                vals = [cell_amount(table, row, c) for c in part_cols]
+                if total is None and all(v is None for v in vals):
+                    continue
+                exp_pt, exp_iv = _point(vals), _interval(vals)
+                t_iv = total.interval if total else Interval.exact(Decimal(0))
+                t_pt = total.value if total else Decimal(0)
+                results.append((row, total, vals, exp_pt, judge(t_iv.overlaps(exp_iv), t_pt == exp_pt)))
+            if not results:
+                continue
+            applicable = True
+            errors = sum(1 for r in results if r[4] == "error")
+            if errors and errors * 3 > len(results) * 2 and len(results) >= 2:
+                findings.append(_unconfirmed(rule, table, errors, len(results)))
+                continue
+            heads = {c.index: c.header for c in table.columns}
+            for row, total, vals, exp_pt, sev in results:
+                if sev is None:
+                    continue
+                dec = max_decimals([v for v in vals if v is not None] + ([total] if total else []))
+                ev = [Evidence("table", f"{row.label} / {heads[tot[0]]}", total.show() if total else "（空白）", row.loc,
+                               table.kind, heads[tot[0]], "\t".join(row.cells)[:300])]
+                ev += [Evidence("table", f"{row.label} / {heads[c]}", v.show() if v else "（空白）", row.loc, table.kind,
+                                heads[c], "") for c, v in zip(part_cols, vals, strict=True)]
+                shown = total.show() if total else "0"
+                values = {"label": strip_label(row.label)[0] or (row.code or ""), "table": table.title or table.kind,
+                          "total": shown, "expected": show(exp_pt, dec),
+                          "parts": " + ".join(f"{heads[c].split(' ')[-1]} {v.show() if v else '0'}" for c, v in zip(part_cols, vals, strict=True)),
+                          "diff": show((total.value if total else Decimal(0)) - exp_pt, dec)}
+                findings.append(make_finding(rule, sev, values, ev, show(exp_pt, dec), shown))  # type: ignore[arg-type]
+    if not applicable:
+        return "not_applicable", []
+    return ("failed" if findings else "passed"), findings

@@ -1,0 +1,153 @@
+"""Rule packs (YAML) validated with pydantic: a typo is an error naming the file, the rule and the field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+Sev = Literal["error", "warning", "info"]
+
+
+class RuleError(Exception):
+    """A rule file that cannot be used; the CLI turns it into exit code 2."""
+
+
+class _Base(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[A-Z]+\.[A-Z]+\.\d{4}$")
+    name: str = Field(pattern=r"^[a-z0-9-]+$")
+    severity: Sev
+    title: str
+    title_en: str = ""
+    message: str
+    message_en: str
+    why: str
+    basis: str = ""
+    example: dict[str, str] = Field(default_factory=dict)
+    tables: list[str] = Field(default_factory=list)
+
+
+class ColumnGroup(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    total: str
+    parts: list[str]
+
+
+class SumRule(_Base):
+    kind: Literal["sum"]
+    structure: Literal["concepts", "rows", "columns"] = "concepts"
+    total: list[str] = Field(default_factory=list)
+    parts: list[str] = Field(default_factory=list)
+    unless: list[str] = Field(default_factory=list)
+    requires_any: list[str] = Field(default_factory=list)
+    blank_total: Sev | None = None
+    groups: list[ColumnGroup] = Field(default_factory=list)
+
+
+class EqualRule(_Base):
+    kind: Literal["equal"]
+    concepts: list[str]
+    source: Literal["text", "table"] = "text"
+    same_as: str = ""
+
+
+class Side(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    table: str
+    concept: str
+
+
+class CompareRule(_Base):
+    kind: Literal["compare"]
+    left: Side
+    op: Literal[">=", "<="]
+    right: Side
+
+
+class ShareRule(_Base):
+    kind: Literal["share"]
+
+
+class ChangeRule(_Base):
+    kind: Literal["change"]
+
+
+class CountRule(_Base):
+    kind: Literal["count"]
+    concept: str
+
+
+class ConditionalRule(_Base):
+    kind: Literal["conditional"]
+    when_positive: list[Side]
+    then_positive: str
+
+
+class RequiredRule(_Base):
+    kind: Literal["required"]
+    mode: Literal["present", "empty_note", "recognised", "placed"] = "present"
+    min_core_tables: int = 3
+
+
+class PatternRule(_Base):
+    kind: Literal["pattern"]
+    regex: str = ""
+    check: Literal["regex", "stale_year", "duplicated_words"] = "regex"
+    scope: Literal["text", "tables", "all"] = "all"
+
+
+Rule = Annotated[
+    SumRule | EqualRule | CompareRule | ShareRule | ChangeRule | CountRule | ConditionalRule | RequiredRule | PatternRule,
+    Field(discriminator="kind"),
+]
+_ADAPTER: TypeAdapter[list[Rule]] = TypeAdapter(list[Rule])
+
+
+def _parse(path: Path, data: object) -> list[Rule]:
+    if not isinstance(data, list):
+        raise RuleError(f"{path}: 规则文件应为规则列表 (a rule file is a YAML list of rules)")
+    try:
+        return _ADAPTER.validate_python(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = err["loc"]
+        idx = loc[0] if loc and isinstance(loc[0], int) else None
+        rid = data[idx].get("id", "?") if idx is not None and isinstance(data[idx], dict) else "?"
+        field = ".".join(str(x) for x in loc[2:] if not isinstance(x, int)) or ".".join(str(x) for x in loc[1:])
+        raise RuleError(f"{path}: 规则 {rid} 字段 {field}: {err['msg']}") from None
+
+
+def pack_files(rules_dir: Path) -> list[Path]:
+    return sorted(p for p in rules_dir.glob("*.yaml") if p.name != "concepts.yaml")
+
+
+def load_rules(rules_dir: Path) -> tuple[list[Rule], list[str]]:
+    """All packs under rules_dir; cached by the files' bytes so that YAML and pydantic run only on change."""
+    from auditor.rulecache import cached
+
+    files = pack_files(rules_dir)
+    blobs = [p.read_bytes() for p in files]
+
+    def build() -> tuple[list[Rule], list[str]]:
+        import yaml
+
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        rules: list[Rule] = []
+        for path, blob in zip(files, blobs, strict=True):
+            try:
+                data = yaml.load(blob, Loader=loader)  # noqa: S506 - safe loader
+            except yaml.YAMLError as exc:
+                raise RuleError(f"{path}: YAML 语法错误 (YAML syntax error): {exc}") from None
+            rules.extend(_parse(path, data))
+        seen: dict[str, str] = {}
+        for r in rules:
+            for key in (r.id, r.name):
+                if key in seen:
+                    raise RuleError(f"规则 {r.id}: 重复的 id 或 name “{key}” (duplicate rule id or name)")
+                seen[key] = r.id
+        return rules, [p.stem for p in files]
+
+    return cached([p.name.encode() for p in files] + blobs, build, "rules")  # type: ignore[no-any-return]

@@ -1,0 +1,35 @@
+"""Run a rule set over one document's tables and facts; every rule ends passed, failed or not applicable."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from auditor.engine.context import Context
+from auditor.engine.kinds.compare import check_compare, check_equal
+from auditor.engine.kinds.disclosure import check_pattern, check_required
+from auditor.engine.kinds.narrative import check_change, check_conditional, check_count, check_share
+from auditor.engine.kinds.sums import check_sum
+from auditor.model import Finding, RuleOutcome
+
+KINDS: dict[str, Callable[[Any, Context], tuple[str, list[Finding]]]] = {
+    "sum": check_sum,
+    "equal": check_equal,
+    "compare": check_compare,
+    "share": check_share,
+    "change": check_change,
+    "count": check_count,
+    "conditional": check_conditional,
+    "required": check_required,
+    "pattern": check_pattern,
+}
+
+
+def run_rules(rules: list[Any], ctx: Context) -> tuple[list[Finding], list[RuleOutcome]]:
+    findings: list[Finding] = []
+    outcomes: list[RuleOutcome] = []
+    for rule in rules:
+        status, found = KINDS[rule.kind](rule, ctx)
+        outcomes.append(RuleOutcome(rule.id, status))  # type: ignore[arg-type]
+        findings.extend(found)
+    return findings, outcomes

@@ -1,0 +1,5 @@
+"""Ingest: a file becomes a ``Document`` of lines and blocks, each with its location."""
+
+from auditor.ingest.sniff import IngestError, read_document
+
+__all__ = ["IngestError", "read_document"]

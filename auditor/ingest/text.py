@@ -1,0 +1,71 @@
+"""Text reader: tab-separated rows, markdown pipe tables and prose, each line keeping its number."""
+
+from __future__ import annotations
+
+import re
+
+from auditor.ingest.decode import decode_bytes
+from auditor.model import Block, Document, Line, Location, RawRow
+
+_PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_DASH_SEPARATOR = re.compile(r"^[\s\-|¦]+$")
+
+
+def split_cells(text: str) -> tuple[str, ...] | None:
+    """The cells of a grid line, or None for prose. A separator line gives an empty tuple."""
+    if "\t" in text:
+        return tuple(c.strip() for c in text.split("\t"))
+    stripped = text.strip()
+    if stripped.startswith("|") and stripped.count("|") >= 2:
+        if _PIPE_SEPARATOR.match(stripped):
+            return ()
+        inner = stripped[1:-1] if stripped.endswith("|") else stripped[1:]
+        return tuple(c.strip() for c in inner.split("|"))
+    return None
+
+
+def read_text(path: str, data: bytes, sha256: str) -> Document:
+    text, encoding, warnings = decode_bytes(data)
+    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if raw_lines and raw_lines[-1] == "":
+        raw_lines.pop()
+    page = 1 if "\f" in text else None
+    lines: list[Line] = []
+    for number, raw in enumerate(raw_lines, start=1):
+        if "\f" in raw and page is not None:
+            page += raw.count("\f")
+            raw = raw.replace("\f", "")
+        lines.append(Line(raw, Location(number, page)))
+    return Document(path, "text", sha256, tuple(lines), build_blocks(lines), encoding, tuple(warnings))
+
+
+def build_blocks(lines: list[Line]) -> tuple[Block, ...]:
+    """Group lines into prose blocks and grid blocks; blank lines inside a grid do not end it."""
+    blocks: list[Block] = []
+    prose: list[Line] = []
+    rows: list[RawRow] = []
+
+    def flush_prose() -> None:
+        if prose:
+            blocks.append(Block("text", lines=tuple(prose)))
+            prose.clear()
+
+    def flush_rows() -> None:
+        if rows:
+            blocks.append(Block("grid", rows=tuple(rows)))
+            rows.clear()
+
+    for line in lines:
+        cells = split_cells(line.text)
+        if cells is None:
+            if not line.text.strip() or (rows and _DASH_SEPARATOR.match(line.text)):
+                continue
+            flush_rows()
+            prose.append(line)
+            continue
+        flush_prose()
+        if cells and any(cells):
+            rows.append(RawRow(cells, line.loc))
+    flush_prose()
+    flush_rows()
+    return tuple(blocks)

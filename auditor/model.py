@@ -1,0 +1,203 @@
+"""Frozen data passed between the stages: ingest → recognise → extract → engine → reporters.
+
+Every figure keeps where it came from (``Location``) so that a finding can cite it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from auditor.amounts import Amount
+
+Severity = Literal["error", "warning", "info"]
+SEVERITY_ORDER: dict[str, int] = {"info": 1, "warning": 2, "error": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place in the document: text line (1-based), and page/sheet/cell where the format has them."""
+
+    line: int
+    page: int | None = None
+    sheet: str | None = None
+    cell: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of the document's text as ``auditor extract`` shows it."""
+
+    text: str
+    loc: Location
+
+
+@dataclass(frozen=True, slots=True)
+class RawRow:
+    """A table row as the reader found it: cell texts in column order."""
+
+    cells: tuple[str, ...]
+    loc: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A run of consecutive document lines: either prose lines or grid rows."""
+
+    kind: Literal["text", "grid"]
+    lines: tuple[Line, ...] = ()
+    rows: tuple[RawRow, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """What ingest produces: the text lines and the blocks built from them."""
+
+    path: str
+    format: str
+    sha256: str
+    lines: tuple[Line, ...]
+    blocks: tuple[Block, ...]
+    encoding: str = "utf-8"
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A table column: its merged header text and the role the vocabulary gives it."""
+
+    index: int
+    header: str
+    role: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TRow:
+    """A data row of a recognised table."""
+
+    label: str
+    code: str | None
+    cells: tuple[str, ...]
+    loc: Location
+    level: int = 0
+    is_total: bool = False
+    is_part: bool = False  # a “其中：” row: a part of the row above, never summed into totals
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A recognised table: its kind, unit, columns and data rows (continuations stitched)."""
+
+    kind: str
+    title: str
+    title_loc: Location
+    unit: str | None
+    columns: tuple[Column, ...]
+    rows: tuple[TRow, ...]
+    confidence: float
+    first_line: int
+    last_line: int
+    label_col: int = 0
+    code_col: int | None = None
+    note: str = ""
+    fragments: tuple[int, ...] = ()
+    part: str = ""
+
+    @property
+    def numeric_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.role not in (None, "label", "code"))
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One figure tied to a concept: from a table cell or from a sentence of the narrative."""
+
+    concept: str
+    value: Amount | None  # None: the cell is blank
+    source: Literal["table", "text"]
+    loc: Location
+    label: str
+    period: str = "current"
+    measure: str = "total"
+    table_kind: str | None = None
+    table_index: int | None = None
+    column: str | None = None
+    code: str | None = None
+    text: str = ""
+    kind: Literal["amount", "share", "change", "count", "rate"] = "amount"
+    extra: tuple[tuple[str, str], ...] = ()
+
+    def get(self, key: str) -> str | None:
+        for k, v in self.extra:
+            if k == key:
+                return v
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    source: Literal["table", "text"]
+    label: str
+    value: str
+    loc: Location
+    table: str | None = None
+    column: str | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    name: str
+    severity: Severity
+    message: str
+    message_en: str
+    evidence: tuple[Evidence, ...]
+    expected: str | None = None
+    actual: str | None = None
+    difference: str | None = None
+    fingerprint: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TableInfo:
+    kind: str
+    title: str
+    loc: Location
+    last_line: int
+    confidence: float
+    unit: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RuleOutcome:
+    rule: str
+    status: Literal["passed", "failed", "not_applicable"]
+
+
+@dataclass(frozen=True, slots=True)
+class DocError:
+    code: str
+    message: str
+    message_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentResult:
+    path: str
+    sha256: str
+    status: Literal["ok", "needs_review", "error"]
+    error: DocError | None = None
+    meta: dict[str, object] = field(default_factory=dict)
+    tables: tuple[TableInfo, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    outcomes: tuple[RuleOutcome, ...] = ()
+    elapsed_ms: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    documents: tuple[DocumentResult, ...]
+    packs: tuple[str, ...]
+    rule_count: int
+    version: str

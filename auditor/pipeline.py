@@ -1,0 +1,88 @@
+"""One document through the five stages: ingest → recognise → extract → engine → DocumentResult.
+
+Errors are values: an unreadable file becomes a DocumentResult with status "error"; nothing here prints.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from auditor.engine.context import Context
+from auditor.engine.run import run_rules
+from auditor.extract.narrative import narrative_facts
+from auditor.extract.tables import table_facts
+from auditor.ingest import IngestError, read_document
+from auditor.model import DocError, Document, DocumentResult, Fact, Table, TableInfo
+from auditor.recognise.tables import recognise
+from auditor.vocabulary import Vocabulary, normalise
+
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?[^。，]{0,30}?(预算|决算)")
+_DEPT = re.compile(r"(?:部门名称|单位名称|编制部门|编制单位|预算主管部门|部门（单位）名称)\s*[:：]\s*(?:\[\d+\]\s*)?([^\s\t单]{2,40})")
+
+def document_meta(doc: Document, tables: list[Table]) -> dict[str, Any]:
+    head = " ".join(line.text for line in doc.lines[:60])
+    meta: dict[str, Any] = {"format": doc.format, "encoding": doc.encoding}
+    m = _YEAR.search(normalise(head)) or _YEAR.search(head)
+    if m:
+        meta["year"] = int(m.group(1))
+    pre = normalise(head).count("预算")
+    fin = normalise(head).count("决算")
+    meta["kind"] = "final" if fin > pre / 3 and fin >= 2 else "budget"
+    d = _DEPT.search("\n".join(line.text for line in doc.lines[:400]))
+    if d:
+        meta["department"] = d.group(1).strip("：: ")
+    units = {t.unit for t in tables if t.unit}
+    meta["unit"] = "万元" if "万元" in units or not units else sorted(units)[0]
+    return meta
+
+
+def narrative_aliases(vocab: Vocabulary) -> list[tuple[str, str]]:
+    pairs = []
+    for cid, c in vocab.concepts.items():
+        if cid.startswith(("code.", "table.", "econ.")) or cid == "vehicles.count":
+            continue
+        for a in c.aliases:
+            if len(a) >= 4 or cid.startswith("expense."):
+                pairs.append((a, cid))
+    pairs.sort(key=lambda p: -len(p[0]))
+    return pairs
+
+
+def audit_document(doc: Document, vocab: Vocabulary, rules: Sequence[Any]) -> DocumentResult:
+    start = time.perf_counter()
+    rec = recognise(doc, vocab)
+    tables = rec.tables
+    meta = document_meta(doc, tables)
+    facts: list[Fact] = []
+    for i, t in enumerate(tables):
+        facts.extend(table_facts(vocab, t, i))
+    year = meta.get("year")
+    facts.extend(narrative_facts(doc, narrative_aliases(vocab), year if isinstance(year, int) else None))
+    meta_ctx = dict(meta, fragments=[(f.first_line, f.last_line, f.reason, f.reason_en) for f in rec.fragments])
+    ctx = Context(doc, tables, facts, vocab, meta_ctx)
+    findings, outcomes = run_rules(list(rules), ctx)
+    kinds = vocab.present_kinds({t.kind for t in tables})
+    needs_review = any(k.core and k.id not in kinds for k in vocab.kinds)
+    infos = tuple(TableInfo(t.kind, t.title, t.title_loc, t.last_line, round(t.confidence, 2), t.unit)
+                  for t in tables if t.part != "right")
+    elapsed = int((time.perf_counter() - start) * 1000)
+    status = "needs_review" if needs_review else "ok"
+    return DocumentResult(doc.path, doc.sha256, status, None, meta, infos, tuple(findings), tuple(outcomes), elapsed)  # type: ignore[arg-type]
+
+
+def audit_path(path: Path, vocab: Vocabulary, rules: Sequence[Any], data: bytes | None = None) -> DocumentResult:
+    """Read and audit one file; an unreadable file becomes an error entry, never an exception."""
+    try:
+        doc = read_document(path, data)
+    except IngestError as exc:
+        return DocumentResult(str(path), "", "error", DocError(exc.code, exc.message, exc.message_en))
+    try:
+        return audit_document(doc, vocab, rules)
+    except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
+        return DocumentResult(str(path), doc.sha256, "error",
+                              DocError("internal", f"审核时发生内部错误：{type(exc).__name__}: {exc}",
+                                       f"internal error while auditing: {type(exc).__name__}: {exc}"))

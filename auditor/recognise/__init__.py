@@ -1,0 +1,1 @@
+"""Recognise: raw grids become tables with a kind, a unit, column roles and stitched continuations."""

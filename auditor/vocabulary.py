@@ -1,0 +1,190 @@
+"""The vocabulary of rules/concepts.yaml: normalised names, table kinds, column roles and concepts."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from auditor.rulesdir import rules_dir
+
+_QUOTES = str.maketrans("", "", "“”\"'‘’「」『』《》")
+_NUMBERING = re.compile(
+    r"^(?:[一二三四五六七八九十百]+[、.．]|[(（][一二三四五六七八九十百\d]+[)）]|\d+(?:[.．、](?!\d))|[①②③④⑤⑥⑦⑧⑨⑩]|[ivxIVX]+[.、])\s*"
+)
+_PART = re.compile(r"^(?:其中|含)[:：]?")
+
+
+def normalise(text: str) -> str:
+    """Full/half-width folded, spaces and quotes removed: 维修（护）费 and 维修(护)费 compare equal."""
+    t = unicodedata.normalize("NFKC", text)
+    t = re.sub(r"\s+", "", t).translate(_QUOTES)
+    return t.replace("［", "[").replace("］", "]")
+
+
+def strip_label(text: str) -> tuple[str, bool, int]:
+    """Normalised label without its outline number; tells whether it was a “其中” part and its outline level."""
+    t = normalise(text).lstrip("-*·•")
+    level = 0
+    m = _NUMBERING.match(t)
+    if m:
+        num = m.group(0)
+        if num[0] in "(（":
+            level = 2
+        elif num[0].isdigit():
+            level = 3
+        elif num[0] in "①②③④⑤⑥⑦⑧⑨⑩":
+            level = 4
+        else:
+            level = 1
+        t = t[m.end() :]
+    part = False
+    pm = _PART.match(t)
+    if pm:
+        part = True
+        t = t[pm.end() :]
+        m2 = _NUMBERING.match(t)
+        if m2:
+            t = t[m2.end() :]
+    return t, part, level
+
+
+@dataclass(frozen=True, slots=True)
+class TableKind:
+    id: str
+    name: str
+    name_en: str
+    titles: tuple[tuple[str, ...], ...]
+    exclude: tuple[str, ...]
+    headers: tuple[tuple[str, ...], ...]
+    core: bool
+    empty_ok: bool
+    satisfies: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    id: str
+    name: str
+    name_en: str
+    aliases: tuple[str, ...]
+    tables: tuple[str, ...]
+    code: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    kinds: tuple[TableKind, ...]
+    measures: tuple[tuple[str, tuple[str, ...]], ...]
+    concepts: dict[str, Concept]
+    economic_groups: dict[str, tuple[str, ...]]
+
+    def present_kinds(self, kinds: set[str]) -> set[str]:
+        """Kinds present, counting a kind that stands in for another (一般公共预算支出表 for 支出表)."""
+        return kinds | {k.satisfies for k in self.kinds if k.id in kinds and k.satisfies}
+
+    def kind(self, kind_id: str) -> TableKind | None:
+        return next((k for k in self.kinds if k.id == kind_id), None)
+
+    def concept_name(self, concept_id: str, lang: str = "zh") -> str:
+        c = self.concepts.get(concept_id)
+        if c is None:
+            return concept_id
+        return c.name if lang == "zh" else c.name_en
+
+
+def _groups(raw: object) -> tuple[tuple[str, ...], ...]:
+    out = []
+    for g in raw or []:  # type: ignore[attr-defined]
+        out.append(tuple(normalise(x) for x in (g if isinstance(g, list) else [g])))
+    return tuple(out)
+
+
+@lru_cache(maxsize=4)
+def load_vocabulary(path: Path | None = None) -> Vocabulary:
+    from auditor.rulecache import load_yaml
+
+    data = load_yaml(path or rules_dir() / "concepts.yaml")
+    kinds = tuple(
+        TableKind(
+            k["id"], k["name"], k.get("name_en", k["id"]), _groups(k.get("titles")),
+            tuple(normalise(x) for x in k.get("exclude", [])), _groups(k.get("headers")),
+            bool(k.get("core", False)), bool(k.get("empty_ok", False)), k.get("satisfies", ""),
+        )
+        for k in data["table_kinds"]
+    )
+    measures = tuple((role, tuple(normalise(w) for w in words)) for role, words in data["measures"].items())
+    concepts = {
+        cid: Concept(cid, c["name"], c.get("name_en", cid), tuple(normalise(a) for a in c.get("aliases", [])),
+                     tuple(c.get("tables", [])), c.get("code"))
+        for cid, c in data["concepts"].items()
+    }
+    groups = {code: tuple(normalise(n) for n in names) for code, names in data.get("economic_groups", {}).items()}
+    return Vocabulary(kinds, measures, concepts, groups)
+
+
+def classify_title(vocab: Vocabulary, title: str) -> tuple[TableKind, float] | None:
+    """The table kind a title names, with a confidence; None when it names none."""
+    from rapidfuzz import fuzz
+
+    t = normalise(title)
+    best: tuple[TableKind, float] | None = None
+    for kind in vocab.kinds:
+        if any(x in t for x in kind.exclude):
+            continue
+        for group in kind.titles:
+            scores = [100.0 if kw in t else fuzz.partial_ratio(kw, t) for kw in group]
+            score = min(scores)
+            if score >= 90 and (best is None or score > best[1] * 100):
+                best = (kind, score / 100)
+                break
+        if best is not None and best[1] >= 1.0:
+            return best
+    return best
+
+
+def header_kind(vocab: Vocabulary, header_text: str) -> TableKind | None:
+    """A kind recognisable from its header alone (a 三公 table without its title)."""
+    t = normalise(header_text)
+    for kind in vocab.kinds:
+        if kind.headers and sum(1 for g in kind.headers if all(w in t for w in g)) >= 2:
+            return kind
+    return None
+
+
+def measure_of(vocab: Vocabulary, cell: str) -> str | None:
+    t, _, _ = strip_label(cell)
+    t = re.sub(r"^\d{4}年(?:度)?", "", t)
+    if not t:
+        return None
+    for role, words in vocab.measures:
+        if t in words:
+            return role
+    for role, words in vocab.measures:
+        if any(len(w) >= 3 and t.startswith(w) for w in words):
+            return role
+    return None
+
+
+def concept_for_label(vocab: Vocabulary, label: str, table_kind: str) -> str | None:
+    """The concept a row label or column header names in a table of this kind (exact alias, then fuzzy)."""
+    t, _, _ = strip_label(label)
+    if not t:
+        return None
+    candidates = [c for c in vocab.concepts.values() if not c.tables or table_kind in c.tables]
+    for c in candidates:
+        if t in c.aliases:
+            return c.id
+    from rapidfuzz import fuzz
+
+    best, score = None, 0.0
+    for c in candidates:
+        for a in c.aliases:
+            if len(a) < 4:
+                continue
+            s = fuzz.ratio(t, a)
+            if s > score:
+                best, score = c.id, s
+    return best if score >= 92 else None
