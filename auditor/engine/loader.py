@@ -28,6 +28,7 @@ class _Base(BaseModel):
     basis: str = ""
     example: dict[str, str] = Field(default_factory=dict)
     tables: list[str] = Field(default_factory=list)
+    documents: list[Literal["budget", "final"]] = Field(default_factory=list)
 
 
 class ColumnGroup(BaseModel):

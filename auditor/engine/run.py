@@ -29,6 +29,9 @@ def run_rules(rules: list[Any], ctx: Context) -> tuple[list[Finding], list[RuleO
     findings: list[Finding] = []
     outcomes: list[RuleOutcome] = []
     for rule in rules:
+        if rule.documents and ctx.meta.get("kind") not in rule.documents:
+            outcomes.append(RuleOutcome(rule.id, "not_applicable"))
+            continue
         status, found = KINDS[rule.kind](rule, ctx)
         outcomes.append(RuleOutcome(rule.id, status))  # type: ignore[arg-type]
         findings.extend(found)

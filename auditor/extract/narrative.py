@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from auditor.amounts import Amount, parse_amount
 from auditor.model import Document, Fact, Line, Location
 
-_END = "。！？；：:;!?"
+_END = "。！？；;!?"
+_PAGE_LINE = re.compile(r"^\s*(?:[-—–]\s*)?\d{1,3}(?:\s*[-—–])?\s*$|^\s*第\s*\d+\s*页")
 _HEADING = re.compile(r"^\s*(?:#+|[-*]\s|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|第[一二三四五六七八九十]+部分)")
 _NUM = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(万元|亿元|元|万(?![人])|%|个|辆|台)?")
 _CHANGE_WORDS = re.compile(r"(增加|减少|增长|下降|上升|降低|减|增|节约|超支|持平|相同|变化)[了的]?\s*$")
@@ -46,7 +47,7 @@ def paragraphs(doc: Document) -> list[Paragraph]:
             continue
         for line in block.lines:
             text = _norm_chars(line)
-            if not text:
+            if not text or _PAGE_LINE.match(line.text):
                 continue
             if buf and (buf[-1][0] in _END or _HEADING.match(line.text)):
                 flush()
@@ -120,7 +121,7 @@ def narrative_facts(doc: Document, aliases: list[tuple[str, str]], year: int | N
             change = _CHANGE_WORDS.search(before[-8:])
             concept, alias_end, period = _concept_before(p.text, tok.start, aliases, year)
             if tok.unit in ("辆", "个", "台"):
-                if tok.unit == "辆" and re.search(r"(共有|实有|车辆|公务用车)[^，,；;。]{0,6}$", before):
+                if tok.unit == "辆" and re.search(r"(共有|实有|保有量?为?)[^，,；;。购]{0,8}$", before):
                     facts.append(Fact("vehicles.count", tok.amount, "text", loc, "车辆", text=snippet, kind="count",
                                       extra=(("pos", str(tok.start)), ("para", str(pi)))))
                 continue
@@ -215,10 +216,11 @@ def _share_or_rate(p: Paragraph, toks: list[Token], i: int, aliases: list[tuple[
     if "。" in p.text[part.end : tok.start] or re.search(r"[；;]", p.text[part.end : tok.start]):
         return []
     whole_name = share.group(1)
-    wholes = [t for t in money if t.end <= part.start]
+    earlier = [t for t in toks[:i] if t.unit in ("万元", "元") and t.end <= part.start]
+    wholes = [t for t in money if t.end <= part.start][:1] + list(reversed(earlier))
     extra = base + [("part", part.amount.text), ("part_unit", part.unit), ("part_line", str(p.lines[part.start])),
                     ("whole_name", whole_name)]
-    for j, w in enumerate(wholes[:6]):
+    for j, w in enumerate(wholes[:8]):
         extra += [(f"whole{j}", w.amount.text), (f"whole{j}_unit", w.unit), (f"whole{j}_line", str(p.lines[w.start]))]
     concept = next((c for phrase, c in aliases if whole_name and phrase in whole_name), "")
     extra.append(("whole_concept", concept))

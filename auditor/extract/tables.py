@@ -36,11 +36,17 @@ def _column_concept(vocab: Vocabulary, table: Table, column: Column) -> str | No
     return None
 
 
+_PERIOD_WORDS = (("决算", "actual"), ("预算", "budget"), ("上年", "prior"), ("增减", "change"))
+
+
 def _column_measure(vocab: Vocabulary, column: Column) -> str:
-    for p in reversed([p for p in column.header.split(" ") if p]):
-        m = measure_of(vocab, p)
-        if m in ("budget", "actual", "prior", "change"):
-            return m
+    """In a one-row table the measure is the last header word: 预算数 / 决算数 / 上年 / 增减."""
+    parts = [p for p in column.header.split(" ") if p]
+    last = normalise(parts[-1]) if parts else ""
+    if len(parts) >= 2 and len(last) <= 6:
+        for word, measure in _PERIOD_WORDS:
+            if word in last:
+                return measure
     return "total"
 
 

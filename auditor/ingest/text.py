@@ -58,7 +58,10 @@ def build_blocks(lines: list[Line]) -> tuple[Block, ...]:
     for line in lines:
         cells = split_cells(line.text)
         if cells is None:
-            if not line.text.strip() or (rows and _DASH_SEPARATOR.match(line.text)):
+            if not line.text.strip():
+                flush_rows()
+                continue
+            if rows and _DASH_SEPARATOR.match(line.text):
                 continue
             flush_rows()
             prose.append(line)

@@ -66,7 +66,7 @@ def is_data_row(cells: tuple[str, ...], skip: set[int]) -> bool:
     labels = [normalise(c) for c in cells if c.strip() and parse_amount(c) is None]
     if any(lab in _TOTAL_LABELS for lab in labels) and len(labels) <= 2:
         return True
-    return amount_cells(cells, skip) > 0 and not all(_is_header_word(x) for x in labels if x)
+    return amount_cells(cells, skip) > 0 and not (labels and all(_is_header_word(x) for x in labels))
 
 
 def _is_header_word(text: str) -> bool:
@@ -108,6 +108,9 @@ def analyse(rows: list[tuple[str, ...]]) -> GridLayout | None:
     first = next((i for i, r in enumerate(rows) if is_data_row(r, set())), None)
     if first is None:
         return None
+    ordinal = next((i for i, r in enumerate(rows[:first]) if is_ordinal_row(r)), None)
+    if ordinal is not None:
+        first = ordinal + 1  # label-only rows under the 栏次 row are wrapped data rows, not header
     header_rows = [r for r in rows[:first] if not is_ordinal_row(r) and not is_meta_row(r)]
     paths = header_paths(header_rows, width)
     data = [r for r in rows[first:] if not is_ordinal_row(r)]

@@ -77,7 +77,7 @@ def recognise(doc: Document, vocab: Vocabulary) -> Recognised:
     out = Recognised()
     text_since: list[Line] = []
     prev: Table | None = None
-    prev_header: tuple[tuple[str, ...], ...] | None = None
+    prev_header: str | None = None
     prev_width = 0
     for block in doc.blocks:
         if block.kind == "text":
@@ -102,19 +102,18 @@ def recognise(doc: Document, vocab: Vocabulary) -> Recognised:
             out.tables.append(table)
             prev, prev_header, prev_width = table, None, 0
             continue
-        header_sig = tuple(tuple(normalise(c) for c in h) for h in layout.header_rows)
+        header_sig = "|".join(normalise("".join(h)) for h in layout.header_rows)
         if title is not None:
             table = _build(vocab, title[1], title[0].text, title[0].loc, unit, grid_rows, layout, title[2])
             out.tables.extend(_split_panels(vocab, table, grid_rows, layout))
             prev, prev_header, prev_width = out.tables[-1], header_sig, layout.width
             continue
         if prev is not None and _only_noise(context) and (
-            (header_sig and header_sig == prev_header)
+            (header_sig and prev_header and _same_header(header_sig, prev_header))
             or (not header_sig and layout.width == prev_width and prev_header is not None and _continues(prev, grid_rows, layout))
         ):
             extra = _build(vocab, prev.kind, prev.title, prev.title_loc, unit or prev.unit, grid_rows, layout, prev.confidence)
-            merged = _split_panels(vocab, extra, grid_rows, layout)
-            _stitch(out, prev, merged)
+            _stitch(out, prev, _panel_rows(out, prev, extra, grid_rows, layout))
             prev = out.tables[-1]
             continue
         hk = header_kind(vocab, " ".join(" ".join(h) for h in layout.header_rows) + " " + " ".join(
@@ -136,9 +135,38 @@ def recognise(doc: Document, vocab: Vocabulary) -> Recognised:
     return out
 
 
+def _same_header(a: str, b: str) -> bool:
+    from rapidfuzz import fuzz
+
+    return a == b or fuzz.ratio(a, b) >= 90 or (min(len(a), len(b)) >= 8 and (a.startswith(b) or b.startswith(a)))
+
+
 def _continues(prev: Table, rows: list[RawRow], layout: GridLayout) -> bool:
     """A headerless part continues the table above when its codes sit in the same column."""
     return prev.code_col is not None and prev.code_col in layout.code_cols
+
+
+def _panel_rows(out: Recognised, prev: Table, extra: Table, rows: list[RawRow], layout: GridLayout) -> list[Table]:
+    """A continuation is cut into the same panels as the table it continues, by their label columns."""
+    group = [t for t in out.tables if t.title_loc == prev.title_loc and t.kind == prev.kind]
+    if len(group) < 2:
+        return [extra]
+    parts = []
+    for base in group:
+        sub = GridLayout(layout.header_rows, layout.headers, layout.width, (base.label_col,),
+                         (base.code_col,) if base.code_col is not None else (), (), layout.first_data)
+        trows = []
+        for r in rows[layout.first_data :]:
+            if is_ordinal_row(r.cells) or is_meta_row(r.cells):
+                continue
+            label = _row_label(r.cells, sub, fallback=False)
+            stripped, part, level = strip_label(label)
+            code = _row_code(r.cells, sub, label)
+            is_total = stripped in _TOTAL_WORDS or stripped.endswith(_TOTAL_WORDS) and len(stripped) <= 12
+            trows.append(TRow(label, code, r.cells, r.loc, level, is_total, part))
+        parts.append(Table(base.kind, base.title, base.title_loc, base.unit, base.columns, tuple(trows), base.confidence,
+                           extra.first_line, extra.last_line, base.label_col, base.code_col, part=base.part))
+    return parts
 
 
 def _stitch(out: Recognised, prev: Table, parts: list[Table]) -> None:
@@ -157,8 +185,17 @@ def _stitch(out: Recognised, prev: Table, parts: list[Table]) -> None:
             out.tables[idx + i] = merged
 
 
+def _first_run(cols: tuple[int, ...]) -> list[int]:
+    run: list[int] = []
+    for c in sorted(cols):
+        if run and c != run[-1] + 1:
+            break
+        run.append(c)
+    return run
+
+
 def _row_code(cells: tuple[str, ...], layout: GridLayout, label: str) -> str | None:
-    parts = [normalise(cells[c]) if c < len(cells) else "" for c in layout.code_cols]
+    parts = [normalise(cells[c]) if c < len(cells) else "" for c in _first_run(layout.code_cols)]
     parts = [p for p in parts if p]
     if parts and all(p.isdigit() for p in parts):
         code = "".join(parts)
@@ -207,9 +244,14 @@ def _build(vocab: Vocabulary, kind: str, title: str, title_loc: Location, unit: 
         stripped, part, level = strip_label(label)
         code = _row_code(r.cells, layout, label)
         is_total = stripped in _TOTAL_WORDS or stripped.endswith(_TOTAL_WORDS) and len(stripped) <= 12
-        trows.append(TRow(label, code, r.cells, r.loc, level, is_total, part))
+        unit_row = any(c < len(r.cells) and r.cells[c].strip() for c in layout.unit_code_cols if not _is_ordinal_col(layout, c))
+        trows.append(TRow(label, code, r.cells, r.loc, level, is_total, part or unit_row))
     return Table(kind, title.strip(), title_loc, unit, tuple(columns), tuple(trows), confidence,
                  rows[0].loc.line, rows[-1].loc.line, label_col, code_col)
+
+
+def _is_ordinal_col(layout: GridLayout, c: int) -> bool:
+    return c < len(layout.headers) and normalise("".join(layout.headers[c])) in ("序号", "行次", "栏次")
 
 
 def _row_label(cells: tuple[str, ...], layout: GridLayout, fallback: bool = True) -> str:
@@ -228,7 +270,7 @@ def _split_panels(vocab: Vocabulary, table: Table, rows: list[RawRow], layout: G
     labels = sorted(layout.label_cols)
     if len(labels) < 2:
         return [table]
-    amount_between = [c for c in table.columns if labels[0] < c.index < labels[1] and c.role not in ("label", None)]
+    amount_between = [c for c in table.columns if labels[0] < c.index < labels[1] and c.role not in ("label", "code", None)]
     if not amount_between:
         return [table]
     split = labels[1]

@@ -124,7 +124,11 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 
 def _side_total(ctx: Context, kind: str, concept: str) -> tuple[Amount, list[Fact]] | None:
+    """The figure of a concept in the first table of a kind that has it (rows of several units summed)."""
     facts = [f for f in ctx.table_facts([kind]) if f.concept == concept and f.get("part") != "1"]
+    if facts:
+        first = facts[0].table_index
+        facts = [f for f in facts if f.table_index == first]
     if not facts:
         return None
     if kind == "sangong":

@@ -90,7 +90,7 @@ def check_pattern(rule: PatternRule, ctx: Context) -> Outcome:
         return ("failed" if findings else "passed"), findings
     if rule.check == "duplicated_words":
         for text, loc, _g in texts:
-            for cell in text.split("\t"):
+            for cell in dict.fromkeys(text.split("\t")):
                 m = _DUP.fullmatch(normalise(cell))
                 if m and m.group(0) not in _DUP_OK and m.group(1) not in ("一一",):
                     vals = {"found": m.group(0), "word": m.group(1)}

@@ -12,6 +12,9 @@ from auditor.engine.loader import ChangeRule, ConditionalRule, CountRule, ShareR
 from auditor.model import Evidence, Fact, Finding, Location
 
 Outcome = tuple[str, list[Finding]]
+# Narratives often compute percentages from unrounded source figures or a slightly different base:
+# a stated rate within 0.1 percentage point of the printed figures' rate is reported as info, not error.
+PP_TOLERANCE = Decimal("0.1")
 
 
 def _amt(f: Fact, key: str) -> tuple[Amount, int] | None:
@@ -47,11 +50,14 @@ def check_share(rule: ShareRule, ctx: Context) -> Outcome:
         part = _amt(f, "part")
         if part is None or f.value is None:
             continue
-        wholes = [w for j in range(6) if (w := _amt(f, f"whole{j}")) is not None]
+        wholes = [w for j in range(8) if (w := _amt(f, f"whole{j}")) is not None]
         concept = f.get("whole_concept") or ""
         if concept:
-            named = [(_as(x), x.loc.line) for x in primary_facts(ctx, concept, rule.tables or ["sangong"]) if x.value]
-            wholes = named + wholes
+            wholes = [(_as(x), x.loc.line) for x in primary_facts(ctx, concept, rule.tables or ["sangong"]) if x.value]
+            wholes += [(_as(x), x.loc.line) for x in ctx.text_facts("amount") if x.concept == concept and x.value
+                       and x.period != "prior"]
+        elif len(f.get("whole_name") or "") >= 2:
+            continue  # the sentence names a whole we cannot locate: not checked
         if not wholes:
             continue
         applicable = True
@@ -69,6 +75,8 @@ def check_share(rule: ShareRule, ctx: Context) -> Outcome:
         if not verdicts:
             continue
         sev, whole, line, point = next((v for v in verdicts if v[0] == "info"), verdicts[0])
+        if sev == "error" and point is not None and abs(point - f.value.value) <= PP_TOLERANCE:
+            sev = "info"
         vals = {"part": part[0].show(), "whole": whole.show(), "stated": f.value.show() + "%",
                 "computed": show(point or Decimal(0), f.value.decimals) + "%"}
         ev = [_ev_text("部分", part[0], part[1], f), _ev_text("整体", whole, line, f), evidence(f)]
@@ -113,7 +121,7 @@ def check_change(rule: ChangeRule, ctx: Context) -> Outcome:
             continue
         if _rounded(point, f.value.decimals) == f.value.value:
             continue
-        sev = "info" if rng.overlaps(f.value.interval) else "error"
+        sev = "info" if rng.overlaps(f.value.interval) or abs(point - f.value.value) <= PP_TOLERANCE else "error"
         vals = {"word": word, "rate_word": rate_word, "delta": delta[0].show(), "current": current[0].show(),
                 "stated": f.value.show() + "%", "computed": show(point, f.value.decimals) + "%"}
         ev = [_ev_text("本年数", current[0], current[1], f), _ev_text("增减额", delta[0], delta[1], f), evidence(f)]

@@ -118,8 +118,12 @@ class _Check:
     what: str
 
 
+def _has_values(table: Table, row: TRow) -> bool:
+    return any(cell_amount(table, row, c.index) is not None for c in table.numeric_columns)
+
+
 def _structure(table: Table, ctx: Context) -> list[_Check]:
-    rows = [r for r in table.rows if not r.is_part and (r.label or r.code)]
+    rows = [r for r in table.rows if not r.is_part and (r.code or (r.label and (r.is_total or _has_values(table, r))))]
     coded = [r for r in rows if r.code]
     non_total = [r for r in rows if not r.is_total]
     checks: list[_Check] = []
@@ -151,6 +155,8 @@ def _code_checks(rows: list[TRow]) -> list[_Check]:
     codes = [r.code for r in rows if r.code]
     top_len = min((len(c) for c in codes), default=0)
     tops = [r for r in rows if r.code and len(r.code) == top_len]
+    if len({len(c) for c in codes}) == 1:  # a flat list of codes: every detail row is a part of the total
+        tops = [r for r in rows if not r.is_total and (r.code or r.label)]
     for r in rows:
         if r.is_total and strip_label(r.label)[0] in ("合计", "总计") and tops:
             checks.append(_Check(r, tops, "top"))
@@ -218,6 +224,7 @@ def _by_rows(rule: SumRule, ctx: Context) -> Outcome:
         if not checks:
             continue
         applicable = True
+        open_ended = bool(table.rows) and not table.rows[-1].is_total
         table_findings: list[Finding] = []
         evaluated = failed = 0
         for col in table.numeric_columns:
@@ -228,19 +235,23 @@ def _by_rows(rule: SumRule, ctx: Context) -> Outcome:
                     continue
                 if total is None and not cell_text(chk.total_row, col.index) == "":
                     continue
-                if chk.what == "outline" and all(p is None for p in parts):
-                    continue  # an outline item printed without its breakdown
+                if chk.what in ("outline", "code", "group") and all(p is None for p in parts):
+                    continue  # an item printed without its breakdown in this column
                 evaluated += 1
                 exp_pt, exp_iv = _point(parts), _interval(parts)
                 dec = max_decimals([p for p in parts if p is not None] + ([total] if total else []))
                 if total is None:
-                    if exp_pt != 0 and rule.blank_total:
+                    if exp_pt != 0 and rule.blank_total and not _has_values(table, chk.total_row):
                         failed += 1
                         table_findings.append(_row_finding(rule, rule.blank_total, table, col.header, chk, None, exp_pt, dec))
                     continue
                 sev = judge(total.interval.overlaps(exp_iv), total.value == exp_pt)
                 if sev is None:
                     continue
+                if sev == "error" and open_ended and exp_pt < total.value and _runs_to_end(table, chk):
+                    continue  # the table was cut (page break) before its last parts: not a proven error
+                if sev == "error" and any(p is not None and p.value == total.value == exp_pt - p.value for p in parts):
+                    continue  # one "part" repeats the total: a subtotal row read as a part, not a proven error
                 if sev == "error":
                     failed += 1
                 table_findings.append(_row_finding(rule, sev, table, col.header, chk, total, exp_pt, dec))
@@ -251,6 +262,17 @@ def _by_rows(rule: SumRule, ctx: Context) -> Outcome:
     if not applicable:
         return "not_applicable", []
     return ("failed" if findings else "passed"), findings
+
+
+def _runs_to_end(table: Table, chk: _Check) -> bool:
+    """The parts (or the subtree of the last part) reach the table's last row."""
+    last_part = chk.part_rows[-1] if chk.part_rows else chk.total_row
+    idx = next((i for i, r in enumerate(table.rows) if r is last_part), -1)
+    if idx < 0:
+        return False
+    prefix = last_part.code or ""
+    tail = table.rows[idx + 1 :]
+    return all((r.code or "").startswith(prefix) and prefix for r in tail if r.code) and not any(r.is_total for r in tail)
 
 
 def _row_ev(table: Table, row: TRow, col_index: int, column: str) -> Evidence:
@@ -285,54 +307,91 @@ def _unconfirmed(rule: SumRule, table: Table, failed: int, evaluated: int) -> Fi
 # ---- columns: 合计 = 基本支出 + 项目支出 within each row ---------------------------------------------------
 
 
-def _role_columns(table: Table, role: str) -> list[int]:
-    cols = [c for c in table.numeric_columns if c.role == role]
-    sub = [c for c in cols if c.header.split(" ")[-1] in ("小计", "合计")]
-    return [c.index for c in (sub[:1] or cols)]
+_FAMILY = {
+    "total": ("total",),
+    "basic": ("basic", "personnel", "public"),
+    "project": ("project", "project_operating", "project_target"),
+}
+
+
+def _options(table: Table, role: str) -> list[tuple[int, ...]]:
+    """Columns that may carry a role: each column of its family alone, or all its columns summed."""
+    family = _FAMILY.get(role, (role,))
+    cols = [c for c in table.numeric_columns if c.role in family]
+    exact = [c.index for c in cols if c.role == role and c.header.split(" ")[-1] not in ("小计", "合计")]
+    opts = [(c.index,) for c in cols]
+    if len(exact) >= 2:
+        opts.append(tuple(exact))
+    return opts
 
 
 def _by_columns(rule: SumRule, ctx: Context) -> Outcome:
+    """The arithmetic decides which column is which: of the plausible assignments, keep the one most rows obey."""
+    import itertools
+
     findings: list[Finding] = []
     applicable = False
     for _ti, table in ctx.tables_of(rule.tables):
+        heads = {c.index: c.header for c in table.columns}
         for group in rule.groups:
-            tot = _role_columns(table, group.total)
-            parts = [_role_columns(table, p) for p in group.parts]
-            if len(tot) != 1 or any(not p for p in parts):
+            totals = [c.index for c in table.numeric_columns if c.role == group.total]
+            part_opts = [_options(table, p) for p in group.parts]
+            if not totals or any(not o for o in part_opts):
                 continue
-            part_cols = [c for p in parts for c in p]
-            results = []
-            for row in table.rows:
-                total = cell_amount(table, row, tot[0])
-                vals = [cell_amount(table, row, c) for c in part_cols]
-                if total is None and all(v is None for v in vals):
-                    continue
-                exp_pt, exp_iv = _point(vals), _interval(vals)
-                t_iv = total.interval if total else Interval.exact(Decimal(0))
-                t_pt = total.value if total else Decimal(0)
-                results.append((row, total, vals, exp_pt, judge(t_iv.overlaps(exp_iv), t_pt == exp_pt)))
-            if not results:
+            best = None
+            for tot in totals:
+                for combo in itertools.islice(itertools.product(*part_opts), 60):
+                    cols = [c for opt in combo for c in opt]
+                    if tot in cols or len(set(cols)) != len(cols):
+                        continue
+                    results = _column_results(table, tot, cols)
+                    if not results:
+                        continue
+                    ok = sum(1 for r in results if r[4] != "error")
+                    score = (ok, -len(results))
+                    if best is None or score > best[0]:
+                        best = (score, tot, cols, results)
+            if best is None:
                 continue
             applicable = True
+            _score, tot, part_cols, results = best
             errors = sum(1 for r in results if r[4] == "error")
-            if errors and errors * 3 > len(results) * 2 and len(results) >= 2:
+            if errors and (errors * 3 > len(results) or len(results) < 2):
                 findings.append(_unconfirmed(rule, table, errors, len(results)))
                 continue
-            heads = {c.index: c.header for c in table.columns}
             for row, total, vals, exp_pt, sev in results:
                 if sev is None:
                     continue
-                dec = max_decimals([v for v in vals if v is not None] + ([total] if total else []))
-                ev = [Evidence("table", f"{row.label} / {heads[tot[0]]}", total.show() if total else "（空白）", row.loc,
-                               table.kind, heads[tot[0]], "\t".join(row.cells)[:300])]
-                ev += [Evidence("table", f"{row.label} / {heads[c]}", v.show() if v else "（空白）", row.loc, table.kind,
-                                heads[c], "") for c, v in zip(part_cols, vals, strict=True)]
-                shown = total.show() if total else "0"
-                values = {"label": strip_label(row.label)[0] or (row.code or ""), "table": table.title or table.kind,
-                          "total": shown, "expected": show(exp_pt, dec),
-                          "parts": " + ".join(f"{heads[c].split(' ')[-1]} {v.show() if v else '0'}" for c, v in zip(part_cols, vals, strict=True)),
-                          "diff": show((total.value if total else Decimal(0)) - exp_pt, dec)}
-                findings.append(make_finding(rule, sev, values, ev, show(exp_pt, dec), shown))  # type: ignore[arg-type]
+                findings.append(_column_finding(rule, table, heads, tot, part_cols, row, total, vals, exp_pt, sev))
     if not applicable:
         return "not_applicable", []
     return ("failed" if findings else "passed"), findings
+
+
+def _column_results(table: Table, tot: int, cols: list[int]) -> list[tuple[TRow, Amount | None, list[Amount | None], Decimal, str | None]]:
+    results = []
+    for row in table.rows:
+        total = cell_amount(table, row, tot)
+        vals = [cell_amount(table, row, c) for c in cols]
+        if total is None and all(v is None for v in vals):
+            continue
+        exp_pt, exp_iv = _point(vals), _interval(vals)
+        t_iv = total.interval if total else Interval.exact(Decimal(0))
+        t_pt = total.value if total else Decimal(0)
+        results.append((row, total, vals, exp_pt, judge(t_iv.overlaps(exp_iv), t_pt == exp_pt)))
+    return results
+
+
+def _column_finding(rule: SumRule, table: Table, heads: dict[int, str], tot: int, part_cols: list[int], row: TRow,
+                    total: Amount | None, vals: list[Amount | None], exp_pt: Decimal, sev: str) -> Finding:
+    dec = max_decimals([v for v in vals if v is not None] + ([total] if total else []))
+    ev = [Evidence("table", f"{row.label} / {heads[tot]}", total.show() if total else "（空白）", row.loc,
+                   table.kind, heads[tot], "\t".join(row.cells)[:300])]
+    ev += [Evidence("table", f"{row.label} / {heads[c]}", v.show() if v else "（空白）", row.loc, table.kind, heads[c], "")
+           for c, v in zip(part_cols, vals, strict=True)]
+    shown = total.show() if total else "0"
+    values = {"label": strip_label(row.label)[0] or (row.code or ""), "table": table.title or table.kind,
+              "total": shown, "expected": show(exp_pt, dec),
+              "parts": " + ".join(f"{heads[c].split(' ')[-1]} {v.show() if v else '0'}" for c, v in zip(part_cols, vals, strict=True)),
+              "diff": show((total.value if total else Decimal(0)) - exp_pt, dec)}
+    return make_finding(rule, sev, values, ev, show(exp_pt, dec), shown)  # type: ignore[arg-type]

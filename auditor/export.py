@@ -1,0 +1,193 @@
+"""The tidy fact table behind ``auditor extract``: one row per figure, validated with a pandera schema.
+
+Rows are built from the same stages as ``check`` (ingest → recognise → extract), so an analyst
+sees exactly the facts the rules saw. pandas and pandera load only here, inside the functions:
+the one-file ``check`` path never pays for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from auditor.amounts import Amount, format_decimal
+from auditor.model import Document, Fact
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from auditor.vocabulary import Vocabulary
+
+COLUMNS = (
+    "document",
+    "table_kind",
+    "table_title",
+    "row_label",
+    "code",
+    "column",
+    "period",
+    "measure",
+    "concept",
+    "value",
+    "value_wan",
+    "unit",
+    "source",
+    "line",
+    "page",
+)
+# 千元 and 亿元 are units the recogniser reads from “单位：” lines, so they are valid here too.
+UNITS = ("万元", "元", "千元", "亿元", "%", "辆", "个", "台", "")
+CODE_PATTERN = r"^\d{3}(\d{2}){0,2}$"
+_TO_WAN = {"万元": Decimal(1), "元": Decimal("0.0001"), "千元": Decimal("0.1"), "亿元": Decimal(10000)}
+_SHIFT = {"万元": 0, "元": 4, "千元": 1, "亿元": -4}
+
+
+class ExportError(Exception):
+    """The fact table cannot be produced: unreadable documents or rows that break the schema."""
+
+    def __init__(self, message: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.message = message
+        self.message_en = message_en
+
+
+def value_in_wan(amount: Amount) -> str | None:
+    """The exact figure in 万元 (元 → four more decimals); None for shares, counts and unknown units."""
+    factor = _TO_WAN.get(amount.unit)
+    if factor is None:
+        return None
+    return format_decimal(amount.value * factor, max(amount.decimals + _SHIFT[amount.unit], 0))
+
+
+def _row(path: str, fact: Fact, titles: Sequence[str], units: Sequence[str | None]) -> dict[str, Any]:
+    index = fact.table_index
+    in_table = index is not None and 0 <= index < len(titles)
+    unit = fact.value.unit if fact.value is not None else (units[index] or "万元") if in_table else ""
+    return {
+        "document": path,
+        "table_kind": fact.table_kind,
+        "table_title": titles[index] if in_table else None,
+        "row_label": fact.label,
+        "code": fact.code,
+        "column": fact.column,
+        "period": fact.period,
+        "measure": fact.measure,
+        "concept": fact.concept,
+        "value": fact.value.show() if fact.value is not None else None,
+        "value_wan": value_in_wan(fact.value) if fact.value is not None else None,
+        "unit": unit,
+        "source": fact.source,
+        "line": fact.loc.line,
+        "page": fact.loc.page,
+    }
+
+
+def document_rows(doc: Document, vocab: Vocabulary) -> list[dict[str, Any]]:
+    """The facts of one document as plain rows, found exactly as ``pipeline.audit_document`` finds them."""
+    from auditor.extract.narrative import narrative_facts
+    from auditor.extract.tables import table_facts
+    from auditor.pipeline import document_meta, narrative_aliases
+    from auditor.recognise.tables import recognise
+
+    tables = recognise(doc, vocab).tables
+    facts: list[Fact] = []
+    for i, t in enumerate(tables):
+        facts.extend(table_facts(vocab, t, i))
+    year = document_meta(doc, tables).get("year")
+    facts.extend(narrative_facts(doc, narrative_aliases(vocab), year if isinstance(year, int) else None))
+    titles = [t.title for t in tables]
+    units = [t.unit for t in tables]
+    return [_row(doc.path, f, titles, units) for f in facts]
+
+
+def read_rows(paths: Iterable[Path], vocab: Vocabulary | None = None) -> tuple[list[dict[str, Any]], list[tuple[str, str, str]]]:
+    """Rows of every readable document, and (path, message, message_en) for each one that cannot be read."""
+    from auditor.ingest import IngestError, read_document
+    from auditor.vocabulary import load_vocabulary
+
+    vocab = vocab or load_vocabulary()
+    rows: list[dict[str, Any]] = []
+    unreadable: list[tuple[str, str, str]] = []
+    for path in paths:
+        try:
+            doc = read_document(path)
+        except IngestError as exc:
+            unreadable.append((str(path), exc.message, exc.message_en))
+            continue
+        rows.extend(document_rows(doc, vocab))
+    return rows, unreadable
+
+
+def _is_decimal(text: object) -> bool:
+    try:
+        return Decimal(str(text)).is_finite()
+    except InvalidOperation:
+        return False
+
+
+def fact_schema() -> Any:
+    """The shape of the fact table; lazy validation collects every failure instead of stopping at the first."""
+    import pandera.pandas as pa
+
+    text = {"dtype": str, "nullable": True, "required": True}
+    decimal = pa.Check(lambda s: s.map(_is_decimal), name="is_decimal", error="value parses as a decimal")
+    return pa.DataFrameSchema(
+        {
+            "document": pa.Column(str),
+            "table_kind": pa.Column(**text),
+            "table_title": pa.Column(**text),
+            "row_label": pa.Column(**text),
+            "code": pa.Column(str, pa.Check.str_matches(CODE_PATTERN), nullable=True),
+            "column": pa.Column(**text),
+            "period": pa.Column(str),
+            "measure": pa.Column(str),
+            "concept": pa.Column(str),
+            "value": pa.Column(str, decimal, nullable=True),
+            "value_wan": pa.Column(str, decimal, nullable=True),
+            "unit": pa.Column(str, pa.Check.isin(UNITS)),
+            "source": pa.Column(str, pa.Check.isin(["table", "text"])),
+            "line": pa.Column(int, pa.Check.ge(1)),
+            "page": pa.Column("Int64", pa.Check.ge(1), nullable=True),
+        },
+        strict=True,
+        ordered=True,
+    )
+
+
+def frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
+    """Rows → validated DataFrame in the column order of ``COLUMNS``; ExportError lists every failure case."""
+    import pandas as pd
+    import pandera.pandas as pa
+
+    df = pd.DataFrame(list(rows), columns=list(COLUMNS))
+    for name in COLUMNS:
+        if name not in ("line", "page"):
+            df[name] = df[name].astype("str").where(df[name].notna(), None)
+    df["line"] = df["line"].astype("int64")
+    df["page"] = df["page"].astype("Int64")
+    try:
+        return fact_schema().validate(df, lazy=True)  # type: ignore[no-any-return]
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        shown = [
+            f"  列 {c['column']}，检查 {c['check']}：{c['failure_case']!r}（第 {c['index']} 行）"
+            for c in cases.head(50).to_dict(orient="records")
+        ]
+        more = f"\n  ……另有 {len(cases) - 50} 处" if len(cases) > 50 else ""
+        raise ExportError(
+            f"事实表未通过校验，共 {len(cases)} 处：\n" + "\n".join(shown) + more,
+            f"the fact table failed validation in {len(cases)} places:\n" + "\n".join(shown) + more,
+        ) from None
+
+
+def facts_frame(paths: Iterable[Path], vocab: Vocabulary | None = None) -> pd.DataFrame:
+    """The validated tidy fact table of the documents; an unreadable document is an ExportError naming it."""
+    rows, unreadable = read_rows(paths, vocab)
+    if unreadable:
+        raise ExportError(
+            "无法读取：" + "；".join(f"{p}（{m}）" for p, m, _ in unreadable),
+            "cannot read: " + "; ".join(f"{p} ({m})" for p, _, m in unreadable),
+        )
+    return frame(rows)
