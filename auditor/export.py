@@ -162,9 +162,6 @@ def frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
     import pandera.pandas as pa
 
     df = pd.DataFrame(list(rows), columns=list(COLUMNS))
-    for name in COLUMNS:
-        if name not in ("line", "page"):
-            df[name] = df[name].astype("str").where(df[name].notna(), None)
     df["line"] = df["line"].astype("int64")
     df["page"] = df["page"].astype("Int64")
     try:
@@ -180,6 +177,12 @@ def frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
             f"事实表未通过校验，共 {len(cases)} 处：\n" + "\n".join(shown) + more,
             f"the fact table failed validation in {len(cases)} places:\n" + "\n".join(shown) + more,
         ) from None
+
+
+def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """The table as JSON-ready rows: missing values become None, integers stay integers."""
+    out = df.astype(object).where(df.notna(), None).to_dict(orient="records")
+    return [{k: int(v) if k in ("line", "page") and v is not None else v for k, v in r.items()} for r in out]
 
 
 def facts_frame(paths: Iterable[Path], vocab: Vocabulary | None = None) -> pd.DataFrame:

@@ -53,7 +53,8 @@ def _column_measure(vocab: Vocabulary, column: Column) -> str:
 def orientation(vocab: Vocabulary, table: Table) -> str:
     """'rows' when row labels name the concepts, 'columns' when the header does (one-row 三公 tables)."""
     by_rows = sum(1 for r in table.rows if (c := concept_for_label(vocab, r.label, table.kind)) and c != "table.total")
-    by_cols = sum(1 for c in table.numeric_columns if (k := _column_concept(vocab, table, c)) and k != "table.total")
+    by_cols = sum(1 for c in table.numeric_columns if (k := _column_concept(vocab, table, c)) and k != "table.total"
+                  and table.kind in vocab.concepts[k].tables)
     return "columns" if by_cols >= 2 and by_cols > by_rows else "rows"
 
 

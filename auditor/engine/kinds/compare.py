@@ -16,30 +16,35 @@ ALTERNATES = {"sangong.total": ("table.total",)}
 PRIMARY = ("total", "actual", "budget")
 
 
+def _choose(cands: list[Fact], period: str) -> list[Fact]:
+    measures = [m for m in PRIMARY if any(f.measure == m for f in cands)]
+    if period == "actual" and "actual" in measures:
+        measures = ["actual"]
+    elif period == "budget" and "budget" in measures:
+        measures = ["budget"]
+    if not measures:
+        first = next((f for f in cands if "@" not in f.measure), cands[0])
+        measures = [first.measure]
+    return [f for f in cands if f.measure in measures]
+
+
 def primary_facts(ctx: Context, concept: str, kinds: list[str], period: str = "current") -> list[Fact]:
     """The table figures a sentence about `concept` refers to: the main column, not a fund-source breakdown."""
     out: list[Fact] = []
-    for ti, table in ctx.tables_of(kinds):
+    for ti, _table in ctx.tables_of(kinds):
         facts = [f for f in ctx.facts if f.table_index == ti and f.get("part") != "1"]
         cands = [f for f in facts if f.concept == concept]
-        if all(f.value is None for f in cands) and concept in ALTERNATES:
-            concepts_here = {f.concept for f in facts}
-            if not concepts_here & {"sangong.meeting", "sangong.training"}:
-                cands = [f for f in facts if f.concept in ALTERNATES[concept]] or cands
-        if not cands:
+        chosen = _choose(cands, period) if cands else []
+        if all(f.value is None for f in chosen) and concept in ALTERNATES:
+            if not {f.concept for f in facts} & {"sangong.meeting", "sangong.training"}:
+                alt = [f for f in facts if f.concept in ALTERNATES[concept]]
+                alt_chosen = _choose(alt, period) if alt else []
+                if any(f.value is not None for f in alt_chosen):
+                    chosen = alt_chosen
+        if not chosen:
             continue
-        measures = [m for m in PRIMARY if any(f.measure == m for f in cands)]
-        if period == "actual" and "actual" in measures:
-            measures = ["actual"]
-        elif period == "budget" and "budget" in measures:
-            measures = ["budget"]
-        if not measures:
-            first = next((f for f in cands if "@" not in f.measure), cands[0])
-            measures = [first.measure]
-        chosen = [f for f in cands if f.measure in measures]
         filled = [f for f in chosen if f.value is not None]
         out.extend(filled or chosen[:1])
-        del table
     return out
 
 
