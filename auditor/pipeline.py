@@ -82,7 +82,7 @@ def audit_path(path: Path, vocab: Vocabulary, rules: Sequence[Any], data: bytes 
         return DocumentResult(str(path), "", "error", DocError(exc.code, exc.message, exc.message_en))
     try:
         return audit_document(doc, vocab, rules)
-    except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
+    except Exception as exc:
         return DocumentResult(str(path), doc.sha256, "error",
                               DocError("internal", f"审核时发生内部错误：{type(exc).__name__}: {exc}",
                                        f"internal error while auditing: {type(exc).__name__}: {exc}"))

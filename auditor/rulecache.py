@@ -45,6 +45,6 @@ def load_yaml(path: Path) -> Any:
         import yaml
 
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        return yaml.load(data, Loader=loader)  # noqa: S506 - safe loader
+        return yaml.load(data, Loader=loader)
 
     return cached([data], build, "yaml")

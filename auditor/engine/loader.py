@@ -139,7 +139,7 @@ def load_rules(rules_dir: Path) -> tuple[list[Rule], list[str]]:
         rules: list[Rule] = []
         for path, blob in zip(files, blobs, strict=True):
             try:
-                data = yaml.load(blob, Loader=loader)  # noqa: S506 - safe loader
+                data = yaml.load(blob, Loader=loader)
             except yaml.YAMLError as exc:
                 raise RuleError(f"{path}: YAML 语法错误 (YAML syntax error): {exc}") from None
             rules.extend(_parse(path, data))

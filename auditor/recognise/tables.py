@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from auditor.amounts import parse_amount
-from auditor.model import Block, Column, Document, Line, Location, RawRow, Table, TRow
+from auditor.model import Column, Document, Line, Location, RawRow, Table, TRow
 from auditor.recognise.grid import GridLayout, analyse, find_unit, is_meta_row, is_ordinal_row
 from auditor.vocabulary import (
     Vocabulary,
@@ -67,7 +67,7 @@ def _only_noise(lines: list[Line]) -> bool:
     """Between two parts of one table only page numbers, units and meta lines may stand."""
     for line in lines:
         t = normalise(line.text)
-        if not t or _PAGE_NO.match(t) or find_unit(t) or is_meta_row((line.text,)) or len(t) <= 30 and re.search(r"\d{3,}", t):
+        if not t or _PAGE_NO.match(t) or find_unit(t) or is_meta_row((line.text,)) or (len(t) <= 30 and re.search(r"\d{3,}", t)):
             continue
         return False
     return True
@@ -162,7 +162,7 @@ def _panel_rows(out: Recognised, prev: Table, extra: Table, rows: list[RawRow], 
             label = _row_label(r.cells, sub, fallback=False)
             stripped, part, level = strip_label(label)
             code = _row_code(r.cells, sub, label)
-            is_total = stripped in _TOTAL_WORDS or stripped.endswith(_TOTAL_WORDS) and len(stripped) <= 12
+            is_total = stripped in _TOTAL_WORDS or (stripped.endswith(_TOTAL_WORDS) and len(stripped) <= 12)
             trows.append(TRow(label, code, r.cells, r.loc, level, is_total, part))
         parts.append(Table(base.kind, base.title, base.title_loc, base.unit, base.columns, tuple(trows), base.confidence,
                            extra.first_line, extra.last_line, base.label_col, base.code_col, part=base.part))
@@ -243,7 +243,7 @@ def _build(vocab: Vocabulary, kind: str, title: str, title_loc: Location, unit: 
         label = _row_label(r.cells, layout)
         stripped, part, level = strip_label(label)
         code = _row_code(r.cells, layout, label)
-        is_total = stripped in _TOTAL_WORDS or stripped.endswith(_TOTAL_WORDS) and len(stripped) <= 12
+        is_total = stripped in _TOTAL_WORDS or (stripped.endswith(_TOTAL_WORDS) and len(stripped) <= 12)
         unit_row = any(c < len(r.cells) and r.cells[c].strip() for c in layout.unit_code_cols if not _is_ordinal_col(layout, c))
         trows.append(TRow(label, code, r.cells, r.loc, level, is_total, part or unit_row))
     return Table(kind, title.strip(), title_loc, unit, tuple(columns), tuple(trows), confidence,
@@ -290,7 +290,7 @@ def _split_panels(vocab: Vocabulary, table: Table, rows: list[RawRow], layout: G
             label = _row_label(r.cells, sub, fallback=False)
             stripped, part, level = strip_label(label)
             code = _row_code(r.cells, sub, label)
-            is_total = stripped in _TOTAL_WORDS or stripped.endswith(_TOTAL_WORDS) and len(stripped) <= 12
+            is_total = stripped in _TOTAL_WORDS or (stripped.endswith(_TOTAL_WORDS) and len(stripped) <= 12)
             trows.append(TRow(label, code, r.cells, r.loc, level, is_total, part))
         panels.append(Table(table.kind, table.title, table.title_loc, table.unit, cols, tuple(trows),
                             table.confidence, table.first_line, table.last_line,

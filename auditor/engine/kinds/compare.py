@@ -97,7 +97,7 @@ def check_equal(rule: EqualRule, ctx: Context) -> Outcome:
         best = None
         for c in cands:
             tv = _as_amount(c).in_unit(text_amt.unit)
-            if tv.value == text_amt.value or (tv.unit != text_amt.unit and text_amt.interval.contains(tv.value)):
+            if tv.value == text_amt.value or text_amt.interval.contains(tv.value) and tv.decimals > text_amt.decimals:
                 best = None
                 break
             if tv.interval.overlaps(text_amt.interval):

@@ -1,0 +1,310 @@
+"""Startup and throughput of auditor, printed next to their targets. It only prints: never asserts.
+
+    .venv/bin/python benchmarks/bench.py [--batch 200] [--batch-runs 3]
+
+(a) `auditor --help` against a bare `python -c "import typer, rich"` (median of 7 subprocesses);
+(b) a cold one-document `auditor check … --format json` against the same bare import (median of 5);
+(c) in-process milliseconds per document (api.check_paths on each sample, 20 times each);
+(d) documents per second for a batch of copies of the samples (`auditor check DIR --jobs 2`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+ONE_DOC = SAMPLES / "01_consistent_budget.txt"
+PYTHON = sys.executable
+BARE_IMPORT = [PYTHON, "-c", "import typer, rich"]
+# Modules a one-file check should not need (GUIDE §2), and the ones the rule cache should spare it.
+WATCH = (
+    "pandas",
+    "pandera",
+    "great_expectations",
+    "pdfplumber",
+    "numpy",
+    "pydantic",
+    "yaml",
+    "charset_normalizer",
+    "rapidfuzz",
+)
+
+
+@dataclass
+class Timing:
+    seconds: list[float]
+    error: str = ""
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.seconds) if self.seconds and not self.error else None
+
+
+def find_auditor() -> str | None:
+    """The console script of the interpreter running this file (the project's venv), else one on PATH."""
+    local = Path(PYTHON).parent / "auditor"
+    if local.exists():
+        return str(local)
+    return shutil.which("auditor")
+
+
+def run_once(
+    cmd: Sequence[str], env: dict[str, str] | None = None
+) -> tuple[float, subprocess.CompletedProcess[bytes]]:
+    start = time.perf_counter()
+    proc = subprocess.run(
+        list(cmd), cwd=ROOT, stdin=subprocess.DEVNULL, capture_output=True, env=env, check=False
+    )
+    return time.perf_counter() - start, proc
+
+
+def time_command(cmd: Sequence[str], runs: int, env: dict[str, str] | None = None) -> Timing:
+    """Wall time of `runs` subprocesses after one untimed warm-up run (page cache, rule cache)."""
+    _, proc = run_once(cmd, env)
+    if proc.returncode != 0:
+        tail = (proc.stderr or proc.stdout).decode(errors="replace").strip().splitlines()[-3:]
+        return Timing([], f"exit code {proc.returncode}: {' | '.join(tail) or '(no output)'}")
+    seconds = []
+    for _ in range(runs):
+        elapsed, proc = run_once(cmd, env)
+        if proc.returncode != 0:
+            return Timing(seconds, f"exit code {proc.returncode} on a timed run")
+        seconds.append(elapsed)
+    return Timing(seconds)
+
+
+def bytecode_state() -> list[str]:
+    """Whether the modules a start-up imports have .pyc files beside them; this process writes none itself."""
+    lines = []
+    flag = os.environ.get("PYTHONDONTWRITEBYTECODE")
+    if flag:
+        lines.append(
+            f"PYTHONDONTWRITEBYTECODE={flag}: no run below writes .pyc files; modules without one are compiled "
+            "from source at every start"
+        )
+    else:
+        lines.append(
+            "PYTHONDONTWRITEBYTECODE is not set: the warm-up runs write .pyc files, timed runs use them"
+        )
+    for package in ("typer", "rich", "auditor"):
+        spec = importlib.util.find_spec(package)
+        if spec is None or not spec.submodule_search_locations:
+            lines.append(f"{package}: not importable")
+            continue
+        sources = [p for loc in spec.submodule_search_locations for p in Path(loc).rglob("*.py")]
+        cached = sum(1 for p in sources if Path(importlib.util.cache_from_source(str(p))).exists())
+        lines.append(f"{package}: {cached}/{len(sources)} modules have cached bytecode")
+    return lines
+
+
+def loaded_modules(auditor_args: Sequence[str]) -> str:
+    """Which heavy third-party modules a CLI invocation imports (run in a fresh interpreter)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "modules.txt"
+        code = (
+            "import sys\n"
+            f"sys.argv = ['auditor', *{list(auditor_args)!r}]\n"
+            "try:\n"
+            "    from auditor.cli import main\n"
+            "    main()\n"
+            "except SystemExit:\n"
+            "    pass\n"
+            "finally:\n"
+            f"    open({str(out)!r}, 'w').write(' '.join(m for m in {WATCH!r} if m in sys.modules))\n"
+        )
+        run_once([PYTHON, "-c", code])
+        if not out.exists():
+            return "(could not tell)"
+        return out.read_text().strip() or "none of them"
+
+
+def in_process(samples: list[Path], repeats: int = 20) -> dict[str, object]:
+    start = time.perf_counter()
+    from auditor.api import check_paths, load_ruleset
+
+    imported = time.perf_counter()
+    vocab, rules, packs = load_ruleset()
+    loaded = time.perf_counter()
+    per_file: dict[str, float] = {}
+    every: list[float] = []
+    for path in samples:
+        check_paths([path], vocab, rules, packs)  # warm-up
+        times = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            check_paths([path], vocab, rules, packs)
+            times.append((time.perf_counter() - t0) * 1000)
+        per_file[path.name] = statistics.median(times)
+        every.extend(times)
+    return {
+        "import_ms": (imported - start) * 1000,
+        "load_ms": (loaded - imported) * 1000,
+        "per_file": per_file,
+        "median_ms": statistics.median(every) if every else None,
+    }
+
+
+def batch(auditor: str, samples: list[Path], count: int, runs: int) -> tuple[Timing, str]:
+    with tempfile.TemporaryDirectory(prefix="auditor-bench-") as tmp:
+        for i in range(count):
+            src = samples[i % len(samples)]
+            shutil.copyfile(src, Path(tmp) / f"{i:04d}_{src.name}")
+        cmd = [auditor, "check", tmp, "--format", "json", "--fail-on", "never", "--jobs", "2"]
+        seconds = []
+        note = ""
+        for _ in range(runs):
+            elapsed, proc = run_once(cmd)
+            if proc.returncode != 0:
+                tail = proc.stderr.decode(errors="replace").strip().splitlines()[-2:]
+                return Timing(seconds, f"exit code {proc.returncode}: {' | '.join(tail)}"), note
+            seconds.append(elapsed)
+            try:
+                report = json.loads(proc.stdout)
+                docs = report.get("documents", [])
+                statuses = sorted({d.get("status") for d in docs})
+                note = f"report lists {len(docs)} documents ({', '.join(map(str, statuses))})"
+            except (ValueError, AttributeError):
+                note = "the output was not a JSON report"
+        return Timing(seconds), note
+
+
+def verdict(met: bool | None) -> str:
+    return "n/a" if met is None else ("met" if met else "NOT met")
+
+
+def row(label: str, value: str, baseline: str, ratio: str, target: str, met: bool | None) -> str:
+    return f"{label:<34} {value:>11} {baseline:>11} {ratio:>7}  {target:<16} {verdict(met)}"
+
+
+def ratio_row(label: str, timing: Timing, bare: Timing, limit: float) -> list[str]:
+    target = f"<= {limit:g}x bare"
+    if timing.median is None or bare.median is None:
+        why = timing.error or bare.error or "not measured"
+        return [row(label, "-", "-", "-", target, None), f"    unavailable: {why}"]
+    r = timing.median / bare.median
+    return [
+        row(
+            label,
+            f"{timing.median * 1000:.0f} ms",
+            f"{bare.median * 1000:.0f} ms",
+            f"{r:.2f}x",
+            target,
+            r <= limit,
+        )
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--batch", type=int, default=200, help="documents in the batch run (default 200)")
+    parser.add_argument("--batch-runs", type=int, default=3, help="batch runs, median taken (default 3)")
+    args = parser.parse_args()
+
+    samples = sorted(SAMPLES.glob("*.txt"))
+    auditor = find_auditor()
+    print(f"auditor benchmarks — Python {platform.python_version()} ({PYTHON}), {os.cpu_count()} CPUs")
+    print(
+        f"auditor executable: {auditor or 'not found'}; samples: {', '.join(p.name for p in samples) or 'none'}"
+    )
+    for line in bytecode_state():
+        print(f"bytecode: {line}")
+    print()
+
+    print(row("measure", "value", "bare", "ratio", "target", None).replace("n/a", "met?"))
+    print("-" * 96)
+    bare_help = time_command(BARE_IMPORT, 7)
+    if auditor:
+        help_t = time_command([auditor, "--help"], 7)
+        check_t = time_command(
+            [auditor, "check", str(ONE_DOC.relative_to(ROOT)), "--format", "json", "--fail-on", "never"], 5
+        )
+    else:
+        help_t = check_t = Timing([], "the auditor command is not installed")
+    bare_check = time_command(BARE_IMPORT, 5)
+    for line in ratio_row("(a) auditor --help, median of 7", help_t, bare_help, 1.3):
+        print(line)
+    for line in ratio_row("(b) cold check of 1 doc, median of 5", check_t, bare_check, 2.0):
+        print(line)
+
+    try:
+        inproc = in_process(samples)
+    except Exception as exc:  # a benchmark reports what broke and goes on
+        print(row("(c) in-process ms/doc", "-", "", "", "<= 20 ms/doc", None))
+        print(f"    unavailable: {type(exc).__name__}: {exc}")
+    else:
+        med = inproc["median_ms"]
+        known = isinstance(med, float)
+        print(
+            row(
+                "(c) in-process ms/doc (median)",
+                f"{med:.1f} ms" if known else "-",
+                "",
+                "",
+                "<= 20 ms/doc",
+                med <= 20 if known else None,
+            )
+        )
+        per_file = inproc["per_file"]
+        if isinstance(per_file, dict):
+            for name, ms in per_file.items():
+                print(f"    {name:<30} {ms:8.1f} ms (median of 20)")
+        print(
+            f"    import auditor.api {inproc['import_ms']:.0f} ms; load_ruleset() {inproc['load_ms']:.0f} ms (once)"
+        )
+
+    if auditor and samples:
+        batch_t, note = batch(auditor, samples, args.batch, args.batch_runs)
+    else:
+        batch_t, note = Timing([], "no auditor command or no samples"), ""
+    if batch_t.median is None:
+        print(row(f"(d) batch of {args.batch}, --jobs 2", "-", "", "", ">= 100 docs/s", None))
+        print(f"    unavailable: {batch_t.error or 'not measured'}")
+    else:
+        rate = args.batch / batch_t.median
+        print(
+            row(
+                f"(d) batch of {args.batch}, --jobs 2",
+                f"{rate:.0f} docs/s",
+                "",
+                "",
+                ">= 100 docs/s",
+                rate >= 100,
+            )
+        )
+        print(f"    wall {batch_t.median:.2f} s (median of {len(batch_t.seconds)}); {note}")
+
+    print()
+    if auditor:
+        with tempfile.TemporaryDirectory() as empty_cache:
+            env = dict(os.environ, AUDITOR_CACHE=empty_cache)
+            elapsed, proc = run_once(
+                [auditor, "check", str(ONE_DOC), "--format", "json", "--fail-on", "never"], env
+            )
+        if proc.returncode == 0:
+            print(
+                f"one check with an empty rule cache (YAML + pydantic): {elapsed * 1000:.0f} ms (one run, for reference)"
+            )
+        check_args = ["check", str(ONE_DOC), "--format", "json", "--fail-on", "never"]
+        print(f"heavy modules imported by `auditor --help`: {loaded_modules(['--help'])}")
+        print(f"heavy modules imported by a one-file check: {loaded_modules(check_args)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
