@@ -32,12 +32,19 @@ _STDIN_NAME = "<stdin>"
 class _Group(TyperGroup):
     """Usage errors in Chinese with exit code 2, both for ``auditor`` and for ``CliRunner``."""
 
-    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None,
-             standalone_mode: bool = True, **extra: Any) -> Any:
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
         if not standalone_mode:
-            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+            return super().main(args, prog_name, complete_var, standalone_mode, windows_expand_args, **extra)
         try:
-            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            rv = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
         except typer.Abort:
             typer.echo("已中止。", err=True)
             sys.exit(1)
@@ -186,8 +193,15 @@ def _exit_code(report: Report, fail_on: str) -> int:
     return 1 if hit else 0
 
 
-def _run(files: list[Path], stdin: bytes | None, vocab: Any, rules: list[Any], packs: list[str], jobs: int,
-         show_progress: bool) -> Report:
+def _run(
+    files: list[Path],
+    stdin: bytes | None,
+    vocab: Any,
+    rules: list[Any],
+    packs: list[str],
+    jobs: int,
+    show_progress: bool,
+) -> Report:
     from auditor import api
     from auditor.model import Report
 
@@ -199,8 +213,14 @@ def _run(files: list[Path], stdin: bytes | None, vocab: Any, rules: list[Any], p
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-            with Progress(TextColumn("审核中"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                          console=Console(stderr=True), transient=True) as bar:
+            with Progress(
+                TextColumn("审核中"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            ) as bar:
                 task = bar.add_task("check", total=len(files))
 
                 def step(_result: DocumentResult) -> None:
@@ -214,19 +234,38 @@ def _run(files: list[Path], stdin: bytes | None, vocab: Any, rules: list[Any], p
 
 @app.command()
 def check(
-    paths: Annotated[list[str], typer.Argument(help="文件、文件夹（递归查找），或 - 表示从标准输入读取。", metavar="PATH")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="输出格式：rich（终端，默认）或 json。")] = "rich",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件（原子写入），默认输出到标准输出。")] = None,
+    paths: Annotated[
+        list[str], typer.Argument(help="文件、文件夹（递归查找），或 - 表示从标准输入读取。", metavar="PATH")
+    ],
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="输出格式：rich（终端，默认）或 json。")
+    ] = "rich",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="写入文件（原子写入），默认输出到标准输出。")
+    ] = None,
     fail_on: Annotated[
-        str, typer.Option("--fail-on", help="存在该级别及以上的问题时退出码为 1：error、warning、info 或 never。")
+        str,
+        typer.Option("--fail-on", help="存在该级别及以上的问题时退出码为 1：error、warning、info 或 never。"),
     ] = "error",
-    select: Annotated[str | None, typer.Option("--select", help="只运行这些规则（逗号分隔的 ID 或前缀，如 CORE.SG）。")] = None,
-    ignore: Annotated[str | None, typer.Option("--ignore", help="不运行这些规则（逗号分隔的 ID 或前缀）。")] = None,
+    select: Annotated[
+        str | None, typer.Option("--select", help="只运行这些规则（逗号分隔的 ID 或前缀，如 CORE.SG）。")
+    ] = None,
+    ignore: Annotated[
+        str | None, typer.Option("--ignore", help="不运行这些规则（逗号分隔的 ID 或前缀）。")
+    ] = None,
     lang: Annotated[str, typer.Option("--lang", help="消息语言：zh（默认）或 en。")] = "zh",
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="并行审核的文件数（默认：CPU 核数）。")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="只列出有问题的文件，不显示进度和提示。")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="同时列出识别出的表格和规则统计。")] = False,
-    rules_dir: Annotated[Path | None, typer.Option("--rules", help="使用另一个规则目录（含 concepts.yaml）。")] = None,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="并行审核的文件数（默认：CPU 核数）。")
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="只列出有问题的文件，不显示进度和提示。")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="同时列出识别出的表格和规则统计。")
+    ] = False,
+    rules_dir: Annotated[
+        Path | None, typer.Option("--rules", help="使用另一个规则目录（含 concepts.yaml）。")
+    ] = None,
 ) -> None:
     """审核公开文件：核对表内、表间和说明与表格的一致性。"""
     fmt = _choice(fmt, FORMATS, "--format")
@@ -248,8 +287,10 @@ def check(
     _check_selectors(all_rules, ignored, "--ignore")
     rules = api.select_rules(all_rules, selected, ignored)
     if verbose:
-        typer.echo(f"规则包：{'、'.join(packs)}；启用规则 {len(rules)} 条；待审核文件 {len(files) + (stdin is not None)} 份",
-                   err=True)
+        typer.echo(
+            f"规则包：{'、'.join(packs)}；启用规则 {len(rules)} 条；待审核文件 {len(files) + (stdin is not None)} 份",
+            err=True,
+        )
 
     show_progress = not quiet and len(files) > 3 and sys.stderr.isatty()
     report = _run(files, stdin, vocab, rules, packs, jobs or os.cpu_count() or 1, show_progress)
@@ -263,8 +304,14 @@ def check(
 
 
 def _rule_row(rule: Any) -> dict[str, str]:
-    return {"id": rule.id, "name": rule.name, "kind": rule.kind, "severity": rule.severity, "title": rule.title,
-            "title_en": rule.title_en}
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "kind": rule.kind,
+        "severity": rule.severity,
+        "title": rule.title,
+        "title_en": rule.title_en,
+    }
 
 
 def rules_markdown(rules: Sequence[Any], packs: Sequence[str]) -> str:
@@ -279,8 +326,10 @@ def rules_markdown(rules: Sequence[Any], packs: Sequence[str]) -> str:
         "|---|---|---|---|---|",
     ]
     ordered = sorted(rules, key=lambda r: r.id)
-    out += [f"| [{r.id}](#{r.id.lower().replace('.', '')}) | `{r.name}` | {r.kind} | {r.severity} | {_cell(r.title)} |"
-            for r in ordered]
+    out += [
+        f"| [{r.id}](#{r.id.lower().replace('.', '')}) | `{r.name}` | {r.kind} | {r.severity} | {_cell(r.title)} |"
+        for r in ordered
+    ]
     for r in ordered:
         out += [
             "",
@@ -310,7 +359,9 @@ def _cell(text: str) -> str:
 
 @app.command("rules")
 def rules_command(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="输出格式：table（默认）、json 或 md。")] = "table",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="输出格式：table（默认）、json 或 md。")
+    ] = "table",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件（原子写入）。")] = None,
     rules_dir: Annotated[Path | None, typer.Option("--rules", help="使用另一个规则目录。")] = None,
 ) -> None:
@@ -338,8 +389,16 @@ def _rules_table(rules: Sequence[Any], color: bool) -> str:
     table = Table("ID", "名称", "类型", "严重程度", "标题", box=None, pad_edge=False, header_style="bold")
     for r in rules:
         table.add_row(r.id, r.name, r.kind, r.severity, r.title)
-    console = Console(file=io.StringIO(), record=True, width=160, force_terminal=color,
-                      color_system="standard" if color else None, highlight=False, markup=False, emoji=False)
+    console = Console(
+        file=io.StringIO(),
+        record=True,
+        width=160,
+        force_terminal=color,
+        color_system="standard" if color else None,
+        highlight=False,
+        markup=False,
+        emoji=False,
+    )
     console.print(table)
     return "\n".join(line.rstrip() for line in console.export_text(styles=color).split("\n"))
 
@@ -365,8 +424,10 @@ def explain_text(rule: Any, lang: str) -> str:
         if rule.basis:
             lines += ["", "Basis", f"  {rule.basis}"]
         if example:
-            lines += ["", "Example"] + [f"  {'fails' if k == 'fail' else 'passes' if k == 'pass' else k}: {v}"
-                                         for k, v in _example_items(example)]
+            lines += ["", "Example"] + [
+                f"  {'fails' if k == 'fail' else 'passes' if k == 'pass' else k}: {v}"
+                for k, v in _example_items(example)
+            ]
     else:
         lines = [
             f"{rule.id}（{rule.name}）",
@@ -385,8 +446,10 @@ def explain_text(rule: Any, lang: str) -> str:
         if rule.basis:
             lines += ["", "依据", f"  {rule.basis}"]
         if example:
-            lines += ["", "示例"] + [f"  {'不通过' if k == 'fail' else '通过' if k == 'pass' else k}：{v}"
-                                     for k, v in _example_items(example)]
+            lines += ["", "示例"] + [
+                f"  {'不通过' if k == 'fail' else '通过' if k == 'pass' else k}：{v}"
+                for k, v in _example_items(example)
+            ]
     return "\n".join(lines) + "\n"
 
 
@@ -419,7 +482,9 @@ def extract(
     paths: Annotated[list[Path], typer.Argument(help="文件或文件夹。", metavar="PATH")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="输出格式：json（默认）或 csv。")] = "json",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件（原子写入）。")] = None,
-    rules_dir: Annotated[Path | None, typer.Option("--rules", help="使用另一个规则目录（取其 concepts.yaml）。")] = None,
+    rules_dir: Annotated[
+        Path | None, typer.Option("--rules", help="使用另一个规则目录（取其 concepts.yaml）。")
+    ] = None,
 ) -> None:
     """输出识别出的事实表（每个数字一行），供调试和分析使用。"""
     fmt = _choice(fmt, ("json", "csv"), "--format")

@@ -42,6 +42,7 @@ UNITS = ("万元", "元", "千元", "亿元", "%", "辆", "个", "台", "")
 CODE_PATTERN = r"^\d{3}(\d{2}){0,2}$"
 _TO_WAN = {"万元": Decimal(1), "元": Decimal("0.0001"), "千元": Decimal("0.1"), "亿元": Decimal(10000)}
 _SHIFT = {"万元": 0, "元": 4, "千元": 1, "亿元": -4}
+_SHOWN = 50  # failure cases listed in an ExportError
 
 
 class ExportError(Exception):
@@ -62,13 +63,14 @@ def value_in_wan(amount: Amount) -> str | None:
 
 
 def _row(path: str, fact: Fact, titles: Sequence[str], units: Sequence[str | None]) -> dict[str, Any]:
-    index = fact.table_index
-    in_table = index is not None and 0 <= index < len(titles)
-    unit = fact.value.unit if fact.value is not None else (units[index] or "万元") if in_table else ""
+    index = fact.table_index if fact.table_index is not None and 0 <= fact.table_index < len(titles) else None
+    title = titles[index] if index is not None else None
+    table_unit = (units[index] or "万元") if index is not None else ""
+    unit = fact.value.unit if fact.value is not None else table_unit  # a blank cell takes its table's unit
     return {
         "document": path,
         "table_kind": fact.table_kind,
-        "table_title": titles[index] if in_table else None,
+        "table_title": title,
         "row_label": fact.label,
         "code": fact.code,
         "column": fact.column,
@@ -102,7 +104,9 @@ def document_rows(doc: Document, vocab: Vocabulary) -> list[dict[str, Any]]:
     return [_row(doc.path, f, titles, units) for f in facts]
 
 
-def read_rows(paths: Iterable[Path], vocab: Vocabulary | None = None) -> tuple[list[dict[str, Any]], list[tuple[str, str, str]]]:
+def read_rows(
+    paths: Iterable[Path], vocab: Vocabulary | None = None
+) -> tuple[list[dict[str, Any]], list[tuple[str, str, str]]]:
     """Rows of every readable document, and (path, message, message_en) for each one that cannot be read."""
     from auditor.ingest import IngestError, read_document
     from auditor.vocabulary import load_vocabulary
@@ -131,16 +135,15 @@ def fact_schema() -> Any:
     """The shape of the fact table; lazy validation collects every failure instead of stopping at the first."""
     import pandera.pandas as pa
 
-    text = {"dtype": str, "nullable": True, "required": True}
     decimal = pa.Check(lambda s: s.map(_is_decimal), name="is_decimal", error="value parses as a decimal")
     return pa.DataFrameSchema(
         {
             "document": pa.Column(str),
-            "table_kind": pa.Column(**text),
-            "table_title": pa.Column(**text),
-            "row_label": pa.Column(**text),
+            "table_kind": pa.Column(str, nullable=True),
+            "table_title": pa.Column(str, nullable=True),
+            "row_label": pa.Column(str, nullable=True),
             "code": pa.Column(str, pa.Check.str_matches(CODE_PATTERN), nullable=True),
-            "column": pa.Column(**text),
+            "column": pa.Column(str, nullable=True),
             "period": pa.Column(str),
             "measure": pa.Column(str),
             "concept": pa.Column(str),
@@ -165,24 +168,36 @@ def frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
     df["line"] = df["line"].astype("int64")
     df["page"] = df["page"].astype("Int64")
     try:
-        return fact_schema().validate(df, lazy=True)  # type: ignore[no-any-return]
+        return fact_schema().validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
-        shown = [
-            f"  列 {c['column']}，检查 {c['check']}：{c['failure_case']!r}（第 {c['index']} 行）"
-            for c in cases.head(50).to_dict(orient="records")
-        ]
-        more = f"\n  ……另有 {len(cases) - 50} 处" if len(cases) > 50 else ""
+        zh, en = [], []
+        for c in cases.head(_SHOWN).to_dict(orient="records"):
+            where = ""
+            if c["index"] is not None and c["index"] in df.index:
+                row = df.loc[c["index"]]
+                where = f"{row['document']}:{row['line']}"
+            zh.append(f"  列 {c['column']}，检查 {c['check']}：{c['failure_case']!r}（{where or '整列'}）")
+            en.append(
+                f"  column {c['column']}, check {c['check']}: {c['failure_case']!r} ({where or 'whole column'})"
+            )
+        more = len(cases) - _SHOWN
         raise ExportError(
-            f"事实表未通过校验，共 {len(cases)} 处：\n" + "\n".join(shown) + more,
-            f"the fact table failed validation in {len(cases)} places:\n" + "\n".join(shown) + more,
+            f"事实表未通过校验，共 {len(cases)} 处：\n"
+            + "\n".join(zh)
+            + (f"\n  ……另有 {more} 处" if more > 0 else ""),
+            f"the fact table failed validation in {len(cases)} places:\n"
+            + "\n".join(en)
+            + (f"\n  … and {more} more" if more > 0 else ""),
         ) from None
 
 
 def records(df: pd.DataFrame) -> list[dict[str, Any]]:
     """The table as JSON-ready rows: missing values become None, integers stay integers."""
     out = df.astype(object).where(df.notna(), None).to_dict(orient="records")
-    return [{k: int(v) if k in ("line", "page") and v is not None else v for k, v in r.items()} for r in out]
+    return [
+        {str(k): int(v) if k in ("line", "page") and v is not None else v for k, v in r.items()} for r in out
+    ]
 
 
 def facts_frame(paths: Iterable[Path], vocab: Vocabulary | None = None) -> pd.DataFrame:

@@ -187,7 +187,7 @@ def verdict(met: bool | None) -> str:
 
 
 def row(label: str, value: str, baseline: str, ratio: str, target: str, met: bool | None) -> str:
-    return f"{label:<34} {value:>11} {baseline:>11} {ratio:>7}  {target:<16} {verdict(met)}"
+    return f"{label:<38} {value:>11} {baseline:>9} {ratio:>7}  {target:<16} {verdict(met)}"
 
 
 def ratio_row(label: str, timing: Timing, bare: Timing, limit: float) -> list[str]:
@@ -227,7 +227,7 @@ def main() -> int:
     print()
 
     print(row("measure", "value", "bare", "ratio", "target", None).replace("n/a", "met?"))
-    print("-" * 96)
+    print("-" * 98)
     bare_help = time_command(BARE_IMPORT, 7)
     if auditor:
         help_t = time_command([auditor, "--help"], 7)

@@ -9,7 +9,9 @@ from auditor.reporters import json, terminal
 
 
 class Renderer(Protocol):
-    def __call__(self, report: Report, lang: str = "zh", color: bool = False, *, detail: str = "normal") -> str: ...
+    def __call__(
+        self, report: Report, lang: str = "zh", color: bool = False, *, detail: str = "normal"
+    ) -> str: ...
 
 
 REPORTERS: dict[str, Renderer] = {"json": json.render, "rich": terminal.render}

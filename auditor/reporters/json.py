@@ -72,7 +72,10 @@ def _meta(meta: dict[str, object]) -> dict[str, object]:
 def _document(doc: DocumentResult, lang: str) -> dict[str, Any]:
     error = None
     if doc.error is not None:
-        error = {"code": doc.error.code, "message": doc.error.message_en if lang == "en" else doc.error.message}
+        error = {
+            "code": doc.error.code,
+            "message": doc.error.message_en if lang == "en" else doc.error.message,
+        }
     na = sum(1 for o in doc.outcomes if o.status == "not_applicable")
     return {
         "path": doc.path,
@@ -92,7 +95,11 @@ def _document(doc: DocumentResult, lang: str) -> dict[str, Any]:
         ],
         "findings": [_finding(f, lang) for f in ordered_findings(doc)],
         "rule_outcomes": {o.rule: o.status for o in doc.outcomes},
-        "stats": {"rules_evaluated": len(doc.outcomes) - na, "rules_not_applicable": na, "elapsed_ms": doc.elapsed_ms},
+        "stats": {
+            "rules_evaluated": len(doc.outcomes) - na,
+            "rules_not_applicable": na,
+            "elapsed_ms": doc.elapsed_ms,
+        },
     }
 
 

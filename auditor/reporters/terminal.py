@@ -61,7 +61,7 @@ def _where(lang: str, loc: Location) -> str:
 
 
 def _evidence_line(lang: str, e: Evidence) -> Text:
-    return Text(f"      {_where(lang, e.loc)} {e.label} = {e.value}", style="dim")
+    return Text(f"{_where(lang, e.loc)} {e.label} = {e.value}", style="dim")
 
 
 def _outcome_line(lang: str, f: Finding) -> Text | None:
@@ -69,11 +69,11 @@ def _outcome_line(lang: str, f: Finding) -> Text | None:
         return None
     exp, act = f.expected if f.expected is not None else "-", f.actual if f.actual is not None else "-"
     if lang == "en":
-        line = f"      expected {exp}, actual {act}"
+        line = f"expected {exp}, actual {act}"
         if f.difference is not None:
             line += f", difference {f.difference}"
     else:
-        line = f"      应为 {exp}，实为 {act}"
+        line = f"应为 {exp}，实为 {act}"
         if f.difference is not None:
             line += f"，差 {f.difference}"
     return Text(line)
@@ -81,59 +81,78 @@ def _outcome_line(lang: str, f: Finding) -> Text | None:
 
 def _header(lang: str, doc: DocumentResult) -> Text:
     status = "unreadable" if doc.status == "error" else doc.status
-    head = Text(doc.path, style="bold")
+    head = Text()
+    head.append(doc.path, style="bold")
     head.append("  ")
-    head.append(_word(lang, status), style="red" if doc.status == "error" else "yellow" if doc.status == "needs_review" else "green")
+    head.append(
+        _word(lang, status),
+        style="red" if doc.status == "error" else "yellow" if doc.status == "needs_review" else "green",
+    )
     if doc.status != "error":
         counts = {s: sum(1 for f in doc.findings if f.severity == s) for s in SEVERITIES}
         head.append("  " + _counts(lang, counts))
     return head
 
 
-def _details(lang: str, doc: DocumentResult) -> list[Text]:
+# A printed line: (indent of its first row, indent of wrapped rows, text).
+_Row = tuple[int, int, Text]
+
+
+def _details(lang: str, doc: DocumentResult) -> list[_Row]:
     """--verbose: the tables recognised and the rule statistics."""
-    out: list[Text] = []
+    out: list[_Row] = []
     for t in doc.tables:
         span = f"{t.loc.line}–{t.last_line}"
+        unit = t.unit or "-"
         if lang == "en":
-            out.append(Text(f"  table {t.kind} “{t.title}” lines {span} (confidence {t.confidence}, unit {t.unit or '-'})", style="dim"))
+            text = f"table {t.kind} “{t.title}” lines {span} (confidence {t.confidence}, unit {unit})"
         else:
-            out.append(Text(f"  表格 {t.kind}“{t.title}” 第{span}行（置信度 {t.confidence}，单位 {t.unit or '-'}）", style="dim"))
+            text = f"表格 {t.kind}“{t.title}” 第{span}行（置信度 {t.confidence}，单位 {unit}）"
+        out.append((2, 4, Text(text, style="dim")))
     na = sum(1 for o in doc.outcomes if o.status == "not_applicable")
     run = len(doc.outcomes) - na
     if lang == "en":
-        out.append(Text(f"  rules evaluated {run}, not applicable {na}, {doc.elapsed_ms} ms", style="dim"))
+        text = f"rules evaluated {run}, not applicable {na}, {doc.elapsed_ms} ms"
     else:
-        out.append(Text(f"  执行规则 {run} 条，不适用 {na} 条，用时 {doc.elapsed_ms} 毫秒", style="dim"))
+        text = f"执行规则 {run} 条，不适用 {na} 条，用时 {doc.elapsed_ms} 毫秒"
+    out.append((2, 4, Text(text, style="dim")))
     return out
 
 
-def _document(lang: str, doc: DocumentResult, detail: str) -> list[Text]:
-    lines = [_header(lang, doc)]
+def _document(lang: str, doc: DocumentResult, detail: str) -> list[_Row]:
+    rows: list[_Row] = [(0, 2, _header(lang, doc))]
     if doc.status == "error":
         if doc.error is not None:
             message = doc.error.message_en if lang == "en" else doc.error.message
-            lines.append(Text(f"  {message}", style="red"))
-        return lines
+            rows.append((2, 2, Text(message, style="red")))
+        return rows
     if detail == "verbose":
-        lines.extend(_details(lang, doc))
+        rows.extend(_details(lang, doc))
     findings = ordered_findings(doc)
     for sev in SEVERITIES:
         group = [f for f in findings if f.severity == sev]
         if not group:
             continue
-        lines.append(Text(f"  {_word(lang, sev)}（{len(group)}）" if lang != "en" else f"  {sev} ({len(group)})",
-                          style=_STYLE[sev]))
+        title = f"{sev} ({len(group)})" if lang == "en" else f"{_word(lang, sev)}（{len(group)}）"
+        rows.append((2, 2, Text(title, style=_STYLE[sev])))
         for f in group:
-            line = Text("    ")
+            line = Text()
             line.append(f.rule, style="bold")
             line.append(" " + (f.message_en if lang == "en" else f.message))
-            lines.append(line)
-            lines.extend(_evidence_line(lang, e) for e in f.evidence)
+            rows.append((4, 5 + len(f.rule), line))
+            rows.extend((6, 8, _evidence_line(lang, e)) for e in f.evidence)
             outcome = _outcome_line(lang, f)
             if outcome is not None:
-                lines.append(outcome)
-    return lines
+                rows.append((6, 8, outcome))
+    return rows
+
+
+def _print(console: Console, row: _Row) -> None:
+    """Wrap to the console width with a hanging indent, so long messages stay readable."""
+    indent, hang, text = row
+    for i, part in enumerate(text.wrap(console, WIDTH - hang)):
+        part.rstrip()
+        console.print(Text(" " * (indent if i == 0 else hang)) + part)
 
 
 def summary_line(report: Report, lang: str = "zh") -> str:
@@ -173,8 +192,8 @@ def render(report: Report, lang: str = "zh", color: bool = False, *, detail: str
             continue
         if shown:
             console.print()
-        for line in _document(lang, doc, detail):
-            console.print(line)
+        for row in _document(lang, doc, detail):
+            _print(console, row)
         shown += 1
     if shown:
         console.print()
