@@ -188,7 +188,7 @@ def render(report: Report, lang: str = "zh", color: bool = False, *, detail: str
     )
     shown = 0
     for doc in report.documents:
-        if detail == "quiet" and doc.status == "ok" and not doc.findings:
+        if detail == "quiet" and doc.status != "error" and not doc.findings:
             continue
         if shown:
             console.print()
