@@ -10,6 +10,10 @@ from pathlib import Path
 from typing import Any
 
 
+_PKG = Path(__file__).resolve().parent
+_CODE_FILES = (_PKG / "engine" / "loader.py", _PKG / "vocabulary.py", _PKG / "__init__.py")
+
+
 def _cache_dir() -> Path:
     base = os.environ.get("AUDITOR_CACHE") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "auditor"
@@ -19,7 +23,8 @@ def _cache_dir() -> Path:
 
 def cached(key_parts: list[bytes], build: Any, tag: str) -> Any:
     """Return build() from the cache when the inputs' bytes are unchanged; write atomically otherwise."""
-    digest = hashlib.sha256(b"\0".join([tag.encode(), *key_parts])).hexdigest()[:32]
+    code = b"".join(p.read_bytes() for p in _CODE_FILES if p.exists())  # the classes a pickle rebuilds
+    digest = hashlib.sha256(b"\0".join([tag.encode(), code, *key_parts])).hexdigest()[:32]
     path = _cache_dir() / f"{tag}-{digest}.pickle"
     try:
         with path.open("rb") as fh:
