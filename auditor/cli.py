@@ -403,53 +403,29 @@ def _rules_table(rules: Sequence[Any], color: bool) -> str:
     return "\n".join(line.rstrip() for line in console.export_text(styles=color).split("\n"))
 
 
+_EXPLAIN_WORDS = {
+    "zh": {"kind": "类型：", "severity": "严重程度：", "what": "检查什么", "message": "消息：", "why": "为什么重要",
+           "basis": "依据", "example": "示例", "fail": "不通过", "pass": "通过", "sep": "："},
+    "en": {"kind": "Kind: ", "severity": "Severity: ", "what": "What it checks", "message": "Message: ",
+           "why": "Why it matters", "basis": "Basis", "example": "Example", "fail": "fails", "pass": "passes", "sep": ": "},
+}
+
+
 def explain_text(rule: Any, lang: str) -> str:
     """ruff-rule style: what it checks, why it matters, the basis and an example."""
-    example = rule.example
-    if lang == "en":
-        lines = [
-            f"{rule.id} ({rule.name})",
-            rule.title_en or rule.title,
-            "",
-            f"Kind: {rule.kind}",
-            f"Severity: {rule.severity}",
-            "",
-            "What it checks",
-            f"  {rule.title_en or rule.title}",
-            f"  Message: {rule.message_en}",
-            "",
-            "Why it matters",
-            f"  {rule.why}",
-        ]
-        if rule.basis:
-            lines += ["", "Basis", f"  {rule.basis}"]
-        if example:
-            lines += ["", "Example"] + [
-                f"  {'fails' if k == 'fail' else 'passes' if k == 'pass' else k}: {v}"
-                for k, v in _example_items(example)
-            ]
-    else:
-        lines = [
-            f"{rule.id}（{rule.name}）",
-            rule.title,
-            "",
-            f"类型：{rule.kind}",
-            f"严重程度：{rule.severity}",
-            "",
-            "检查什么",
-            f"  {rule.title}",
-            f"  消息：{rule.message}",
-            "",
-            "为什么重要",
-            f"  {rule.why}",
-        ]
-        if rule.basis:
-            lines += ["", "依据", f"  {rule.basis}"]
-        if example:
-            lines += ["", "示例"] + [
-                f"  {'不通过' if k == 'fail' else '通过' if k == 'pass' else k}：{v}"
-                for k, v in _example_items(example)
-            ]
+    w = _EXPLAIN_WORDS["en" if lang == "en" else "zh"]
+    title = (rule.title_en or rule.title) if lang == "en" else rule.title
+    head = f"{rule.id} ({rule.name})" if lang == "en" else f"{rule.id}（{rule.name}）"
+    lines = [
+        head, title, "", f"{w['kind']}{rule.kind}", f"{w['severity']}{rule.severity}", "",
+        w["what"], f"  {title}", f"  {w['message']}{rule.message_en if lang == 'en' else rule.message}", "",
+        w["why"], f"  {rule.why}",
+    ]
+    if rule.basis:
+        lines += ["", w["basis"], f"  {rule.basis}"]
+    if rule.example:
+        lines += ["", w["example"]]
+        lines += [f"  {w.get(k, k)}{w['sep']}{v}" for k, v in _example_items(rule.example)]
     return "\n".join(lines) + "\n"
 
 

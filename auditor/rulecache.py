@@ -9,7 +9,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-
 _PKG = Path(__file__).resolve().parent
 _CODE_FILES = (_PKG / "engine" / "loader.py", _PKG / "vocabulary.py", _PKG / "__init__.py")
 

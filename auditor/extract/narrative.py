@@ -205,7 +205,7 @@ def _share_or_rate(p: Paragraph, toks: list[Token], i: int, aliases: list[tuple[
             return []
         cur = current[-1]
         word = _CHANGE_WORDS.search(p.text[max(0, delta.start - 8) : delta.start]).group(1)  # type: ignore[union-attr]
-        extra = base + [("word", word), ("rate_word", change.group(1)), ("delta", delta.amount.text), ("delta_unit", delta.unit),
+        extra = [*base, ("word", word), ("rate_word", change.group(1)), ("delta", delta.amount.text), ("delta_unit", delta.unit),
                         ("delta_line", str(p.lines[delta.start])), ("current", cur.amount.text), ("current_unit", cur.unit),
                         ("current_line", str(p.lines[cur.start]))]
         return [Fact("", tok.amount, "text", loc, change.group(1), text=snippet, kind="rate", extra=tuple(extra))]
@@ -218,7 +218,7 @@ def _share_or_rate(p: Paragraph, toks: list[Token], i: int, aliases: list[tuple[
     whole_name = share.group(1)
     earlier = [t for t in toks[:i] if t.unit in ("万元", "元") and t.end <= part.start]
     wholes = [t for t in money if t.end <= part.start][:1] + list(reversed(earlier))
-    extra = base + [("part", part.amount.text), ("part_unit", part.unit), ("part_line", str(p.lines[part.start])),
+    extra = [*base, ("part", part.amount.text), ("part_unit", part.unit), ("part_line", str(p.lines[part.start])),
                     ("whole_name", whole_name)]
     for j, w in enumerate(wholes[:8]):
         extra += [(f"whole{j}", w.amount.text), (f"whole{j}_unit", w.unit), (f"whole{j}_line", str(p.lines[w.start]))]

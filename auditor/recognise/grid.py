@@ -134,6 +134,7 @@ def analyse(rows: list[tuple[str, ...]]) -> GridLayout | None:
             code_cols.append(c)
         elif texts >= max(1, len(values) * 0.5):
             label_cols.append(c)
-        elif codes == len(values) and c < 3 and not any(parse_amount(v) and "." in v for v in values) and len(values) >= 2:
-            code_cols.append(c) if all(_CODE.match(normalise(v)) for v in values) else None
+        elif (c < 3 and len(values) >= 2 and not any("." in v for v in values)
+              and all(_CODE.match(normalise(v)) for v in values)):
+            code_cols.append(c)  # an unnamed column of function/economic codes
     return GridLayout(tuple(header_rows), paths, width, tuple(label_cols), tuple(code_cols), tuple(unit_code_cols), first)

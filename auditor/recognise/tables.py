@@ -155,15 +155,7 @@ def _panel_rows(out: Recognised, prev: Table, extra: Table, rows: list[RawRow], 
     for base in group:
         sub = GridLayout(layout.header_rows, layout.headers, layout.width, (base.label_col,),
                          (base.code_col,) if base.code_col is not None else (), (), layout.first_data)
-        trows = []
-        for r in rows[layout.first_data :]:
-            if is_ordinal_row(r.cells) or is_meta_row(r.cells):
-                continue
-            label = _row_label(r.cells, sub, fallback=False)
-            stripped, part, level = strip_label(label)
-            code = _row_code(r.cells, sub, label)
-            is_total = stripped in _TOTAL_WORDS or (stripped.endswith(_TOTAL_WORDS) and len(stripped) <= 12)
-            trows.append(TRow(label, code, r.cells, r.loc, level, is_total, part))
+        trows = _make_rows(rows, sub, fallback=False)
         parts.append(Table(base.kind, base.title, base.title_loc, base.unit, base.columns, tuple(trows), base.confidence,
                            extra.first_line, extra.last_line, base.label_col, base.code_col, part=base.part))
     return parts
@@ -236,18 +228,26 @@ def _build(vocab: Vocabulary, kind: str, title: str, title_loc: Location, unit: 
         else:
             role = _column_role(vocab, path) or "value"
         columns.append(Column(c, " ".join(path), role))
-    trows = []
+    trows = _make_rows(rows, layout, fallback=True)
+    return Table(kind, title.strip(), title_loc, unit, tuple(columns), tuple(trows), confidence,
+                 rows[0].loc.line, rows[-1].loc.line, label_col, code_col)
+
+
+def _make_rows(rows: list[RawRow], layout: GridLayout, fallback: bool) -> list[TRow]:
+    """Data rows with label, code, outline level and flags; a row carrying a unit code is a unit subtotal,
+    kept out of sums like a “其中” row."""
+    out = []
     for r in rows[layout.first_data :]:
         if is_ordinal_row(r.cells) or is_meta_row(r.cells):
             continue
-        label = _row_label(r.cells, layout)
+        label = _row_label(r.cells, layout, fallback=fallback)
         stripped, part, level = strip_label(label)
         code = _row_code(r.cells, layout, label)
         is_total = stripped in _TOTAL_WORDS or (stripped.endswith(_TOTAL_WORDS) and len(stripped) <= 12)
-        unit_row = any(c < len(r.cells) and r.cells[c].strip() for c in layout.unit_code_cols if not _is_ordinal_col(layout, c))
-        trows.append(TRow(label, code, r.cells, r.loc, level, is_total, part or unit_row))
-    return Table(kind, title.strip(), title_loc, unit, tuple(columns), tuple(trows), confidence,
-                 rows[0].loc.line, rows[-1].loc.line, label_col, code_col)
+        unit_row = any(c < len(r.cells) and r.cells[c].strip() for c in layout.unit_code_cols
+                       if not _is_ordinal_col(layout, c))
+        out.append(TRow(label, code, r.cells, r.loc, level, is_total, part or unit_row))
+    return out
 
 
 def _is_ordinal_col(layout: GridLayout, c: int) -> bool:
@@ -283,15 +283,7 @@ def _split_panels(vocab: Vocabulary, table: Table, rows: list[RawRow], layout: G
                          tuple(c for c in layout.label_cols if lo <= c < hi),
                          tuple(c for c in layout.code_cols if lo <= c < hi),
                          tuple(c for c in layout.unit_code_cols if lo <= c < hi), layout.first_data)
-        trows = []
-        for r in rows[layout.first_data :]:
-            if is_ordinal_row(r.cells) or is_meta_row(r.cells):
-                continue
-            label = _row_label(r.cells, sub, fallback=False)
-            stripped, part, level = strip_label(label)
-            code = _row_code(r.cells, sub, label)
-            is_total = stripped in _TOTAL_WORDS or (stripped.endswith(_TOTAL_WORDS) and len(stripped) <= 12)
-            trows.append(TRow(label, code, r.cells, r.loc, level, is_total, part))
+        trows = _make_rows(rows, sub, fallback=False)
         panels.append(Table(table.kind, table.title, table.title_loc, table.unit, cols, tuple(trows),
                             table.confidence, table.first_line, table.last_line,
                             sub.label_cols[0] if sub.label_cols else lo, sub.code_cols[0] if sub.code_cols else None,

@@ -35,12 +35,12 @@ def primary_facts(ctx: Context, concept: str, kinds: list[str], period: str = "c
         facts = [f for f in ctx.facts if f.table_index == ti and f.get("part") != "1"]
         cands = [f for f in facts if f.concept == concept]
         chosen = _choose(cands, period) if cands else []
-        if all(f.value is None for f in chosen) and concept in ALTERNATES:
-            if not {f.concept for f in facts} & {"sangong.meeting", "sangong.training"}:
-                alt = [f for f in facts if f.concept in ALTERNATES[concept]]
-                alt_chosen = _choose(alt, period) if alt else []
-                if any(f.value is not None for f in alt_chosen):
-                    chosen = alt_chosen
+        if (all(f.value is None for f in chosen) and concept in ALTERNATES
+                and not {f.concept for f in facts} & {"sangong.meeting", "sangong.training"}):
+            alt = [f for f in facts if f.concept in ALTERNATES[concept]]
+            alt_chosen = _choose(alt, period) if alt else []
+            if any(f.value is not None for f in alt_chosen):
+                chosen = alt_chosen
         if not chosen:
             continue
         filled = [f for f in chosen if f.value is not None]
@@ -56,7 +56,7 @@ def _table_pair(rule: EqualRule, ctx: Context) -> Outcome:
     """Two concepts of one table that must be equal (收入总计 = 支出总计)."""
     findings: list[Finding] = []
     applicable = False
-    for ti, table in ctx.tables_of(rule.tables):
+    for _ti, table in ctx.tables_of(rule.tables):
         if table.part == "right":
             continue
         group = [i for i, t in enumerate(ctx.tables) if t.title_loc == table.title_loc]
@@ -75,7 +75,6 @@ def _table_pair(rule: EqualRule, ctx: Context) -> Outcome:
             vals = {"table": table.title or table.kind, "table_value": x.value.show(), "text_value": y.value.show()}
             findings.append(make_finding(rule, sev, vals, [evidence(x), evidence(y)], x.value.show(), y.value.show(),  # type: ignore[arg-type]
                                          show(y.value.value - x.value.value)))
-        del ti
     if not applicable:
         return "not_applicable", []
     return ("failed" if findings else "passed"), findings
@@ -97,7 +96,7 @@ def check_equal(rule: EqualRule, ctx: Context) -> Outcome:
         best = None
         for c in cands:
             tv = _as_amount(c).in_unit(text_amt.unit)
-            if tv.value == text_amt.value or text_amt.interval.contains(tv.value) and tv.decimals > text_amt.decimals:
+            if tv.value == text_amt.value or (text_amt.interval.contains(tv.value) and tv.decimals > text_amt.decimals):
                 best = None
                 break
             if tv.interval.overlaps(text_amt.interval):

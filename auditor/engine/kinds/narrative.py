@@ -176,7 +176,7 @@ def check_conditional(rule: ConditionalRule, ctx: Context) -> Outcome:
             ev.append(evidence(f))
     vals = {"cost": positives[0].label.strip(), "value": positives[0].value.show() if positives[0].value else "",
             "count": "0"}
-    return "failed", [make_finding(rule, rule.severity, vals, ev + [evidence(zero[0])], "> 0", "0")]
+    return "failed", [make_finding(rule, rule.severity, vals, [*ev, evidence(zero[0])], "> 0", "0")]
 
 
 def _outcome(applicable: bool, findings: list[Finding]) -> Outcome:

@@ -233,7 +233,7 @@ def _by_rows(rule: SumRule, ctx: Context) -> Outcome:
                 parts = [cell_amount(table, p, col.index) for p in chk.part_rows]
                 if total is None and all(p is None for p in parts):
                     continue
-                if total is None and not cell_text(chk.total_row, col.index) == "":
+                if total is None and cell_text(chk.total_row, col.index) != "":
                     continue
                 if chk.what in ("outline", "code", "group") and all(p is None for p in parts):
                     continue  # an item printed without its breakdown in this column
