@@ -20,6 +20,8 @@ _NUM = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(万元|亿元
 _CHANGE_WORDS = re.compile(r"(增加|减少|增长|下降|上升|降低|减|增|节约|超支|持平|相同|变化)[了的]?\s*$")
 _PRIOR = re.compile(r"(上年|上一年|去年|上年度|\d{4}年(?:度)?(?:预算|决算)?(?:数)?相比|比\d{4}年|较\d{4}年)")
 _SEP = "，,；;。！？（）()、"
+_RATIO = re.compile(r"决算数?(?:为|是|占|达到?)(?:年初)?(?:调整)?预算数?的?(?:比例为?)?$")
+_LIST_ITEM = re.compile(r"^(?:\d{1,2}[、.．](?!\d)|[(（][一二三四五六七八九十\d]{1,3}[)）]|[①-⑳])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,20 +43,32 @@ def paragraphs(doc: Document) -> list[Paragraph]:
             buf.clear()
             raw.clear()
 
+    heading_only = False  # the buffer holds one short numbered heading line and nothing else
     for block in doc.blocks:
         if block.kind != "text":
             flush()
             continue
+        last_no = -1
         for line in block.lines:
+            blank = last_no >= 0 and line.loc.line > last_no + 1  # readers drop blank lines from prose blocks
+            last_no = line.loc.line
             text = _norm_chars(line)
             if not text or _PAGE_LINE.match(line.text):
                 continue
-            if buf and (buf[-1][0] in _END or _HEADING.match(line.text)):
+            if buf and (buf[-1][0] in _END or _HEADING.match(line.text) or (heading_only and blank)):
                 flush()
+            heading_only = not buf and _is_heading_line(line.text, len(text))
             buf.extend(text)
             raw.append(line.text.strip())
         flush()
     return out
+
+
+def _is_heading_line(text: str, length: int) -> bool:
+    """“四、三公经费预算情况” on its line (then a blank line): a heading, not a wrapped sentence's start."""
+    stripped = text.strip()
+    return bool(_HEADING.match(stripped)) and length <= 40 and stripped[-1] not in "，,、：:（(" \
+        and not re.search(r"\d\.\d|万|元|%", stripped)
 
 
 def _norm_chars(line: Line) -> list[tuple[str, int]]:
@@ -102,24 +116,31 @@ def narrative_facts(doc: Document, aliases: list[tuple[str, str]], year: int | N
     """aliases: (normalised phrase, concept), longest first."""
     facts: list[Fact] = []
     topic = ""
+    intro: list[tuple[Token, int]] = []  # money of the paragraph that introduced the current list (“按功能分类：”)
     for pi, p in enumerate(paragraphs(doc)):
         heading = len(p.text) <= 40 and not p.text.endswith("。")
         if heading:
             topic = "sangong" if "三公" in p.text else ""
         here = "sangong" if "三公" in p.text else topic
         toks = numbers(p)
+        if not _LIST_ITEM.match(p.text):
+            intro = []
+            if p.text.endswith(":"):
+                last = p.text.rfind("。", 0, len(p.text) - 1) + 1
+                intro = [(t, p.lines[t.start]) for t in toks if t.start >= last and t.unit in ("万元", "元")
+                         and not _CHANGE_WORDS.search(p.text[max(0, t.start - 8) : t.start])]
         facts.extend(_count_groups(p, pi))
         for i, tok in enumerate(toks):
             before = p.text[max(0, tok.start - 40) : tok.start]
             loc = Location(p.lines[tok.start])
             snippet = p.raw[:200]
             if tok.unit == "%":
-                facts.extend(_share_or_rate(p, toks, i, aliases, loc, snippet, pi))
+                facts.extend(_share_or_rate(p, toks, i, aliases, loc, snippet, pi, intro))
                 continue
             if tok.unit not in ("万元", "元", "") and tok.unit not in ("辆", "个", "台"):
                 continue
             change = _CHANGE_WORDS.search(before[-8:])
-            concept, alias_end, period = _concept_before(p.text, tok.start, aliases, year)
+            concept, alias_end, period, phrase = _concept_before(p.text, tok.start, aliases, year)
             if tok.unit in ("辆", "个", "台"):
                 if tok.unit == "辆" and re.search(r"(共有|实有|保有量?为?)[^，,；;。购]{0,8}$", before):
                     facts.append(Fact("vehicles.count", tok.amount, "text", loc, "车辆", text=snippet, kind="count",
@@ -141,26 +162,28 @@ def narrative_facts(doc: Document, aliases: list[tuple[str, str]], year: int | N
                 continue
             unit = tok.unit or "万元"
             amount = Amount(tok.amount.value, tok.amount.decimals, unit, tok.amount.text)
-            facts.append(Fact(concept, amount, "text", loc, concept, period=period, text=snippet,
+            facts.append(Fact(concept, amount, "text", loc, phrase, period=period, text=snippet,
                               extra=(("pos", str(tok.start)), ("gap", gap), ("para", str(pi)))))
     return facts
 
 
-def _concept_before(text: str, pos: int, aliases: list[tuple[str, str]], year: int | None) -> tuple[str | None, int, str]:
+def _concept_before(text: str, pos: int, aliases: list[tuple[str, str]],
+                    year: int | None) -> tuple[str | None, int, str, str]:
+    """The concept whose alias ends nearest before pos in the clause, where it ends, the period, the phrase."""
     start = _clause_start(text, pos)
     window = text[start:pos]
-    best: tuple[int, int, str] | None = None
+    best: tuple[int, int, str, str] | None = None
     for phrase, concept in aliases:
         idx = window.rfind(phrase)
         if idx < 0:
             continue
         end = idx + len(phrase)
         if best is None or end > best[0] or (end == best[0] and len(phrase) > best[1]):
-            best = (end, len(phrase), concept)
+            best = (end, len(phrase), concept, phrase)
     period = _period(window, year)
     if best is None:
-        return None, pos, period
-    return best[2], start + best[0], period
+        return None, pos, period, ""
+    return best[2], start + best[0], period, best[3]
 
 
 def _period(window: str, year: int | None) -> str:
@@ -188,8 +211,12 @@ def _money_before(toks: list[Token], i: int, lo: int) -> list[Token]:
 
 
 def _share_or_rate(p: Paragraph, toks: list[Token], i: int, aliases: list[tuple[str, str]],
-                   loc: Location, snippet: str, pi: int) -> list[Fact]:
-    """A share (占X%) keeps its part and the candidate wholes; a rate (增长r%) its delta and current value."""
+                   loc: Location, snippet: str, pi: int, intro: list[tuple[Token, int]]) -> list[Fact]:
+    """A share (占X%) keeps its part and the candidate wholes; a rate (增长r%) its delta and current value.
+
+    A list item (“4.住房保障支出14.52万元，占5.69%”) without a whole of its own takes the whole from
+    the paragraph that introduced the list (“一般公共预算财政拨款支出334.71万元，按功能分类：”).
+    """
     tok = toks[i]
     before = p.text[max(0, tok.start - 16) : tok.start]
     sent = _sentence_start(p.text, tok.start)
@@ -209,6 +236,16 @@ def _share_or_rate(p: Paragraph, toks: list[Token], i: int, aliases: list[tuple[
                         ("delta_line", str(p.lines[delta.start])), ("current", cur.amount.text), ("current_unit", cur.unit),
                         ("current_line", str(p.lines[cur.start]))]
         return [Fact("", tok.amount, "text", loc, change.group(1), text=snippet, kind="rate", extra=tuple(extra))]
+    ratio = _RATIO.search(before)
+    if ratio:  # “支出预算为2.40万元，支出决算为1.87万元，决算数为预算数的77.92%”
+        actual = next((t for t in reversed(money) if "决算" in p.text[max(0, t.start - 6) : t.start]), None)
+        budget = next((t for t in reversed(money) if "预算" in p.text[max(0, t.start - 6) : t.start]), None)
+        if actual is None or budget is None or actual is budget:
+            return []
+        extra = [*base, ("part", actual.amount.text), ("part_unit", actual.unit), ("part_line", str(p.lines[actual.start])),
+                 ("whole_name", ""), ("whole0", budget.amount.text), ("whole0_unit", budget.unit),
+                 ("whole0_line", str(p.lines[budget.start])), ("whole_concept", "")]
+        return [Fact("", tok.amount, "text", loc, "决算数为预算数的", text=snippet, kind="share", extra=tuple(extra))]
     share = re.search(r"占(.{0,14}?)(的)?(比[重例])?(为)?$", before)
     if not share or not money:
         return []
@@ -216,15 +253,27 @@ def _share_or_rate(p: Paragraph, toks: list[Token], i: int, aliases: list[tuple[
     if "。" in p.text[part.end : tok.start] or re.search(r"[；;]", p.text[part.end : tok.start]):
         return []
     whole_name = share.group(1)
-    earlier = [t for t in toks[:i] if t.unit in ("万元", "元") and t.end <= part.start]
-    wholes = [t for t in money if t.end <= part.start][:1] + list(reversed(earlier))
+    earlier = [t for t in toks[:i] if t.unit in ("万元", "元") and t.end <= part.start and not _is_share_part(p, toks, t)]
+    wholes = [t for t in money if t.end <= part.start and not _is_share_part(p, toks, t)][:1] + list(reversed(earlier))
     extra = [*base, ("part", part.amount.text), ("part_unit", part.unit), ("part_line", str(p.lines[part.start])),
                     ("whole_name", whole_name)]
-    for j, w in enumerate(wholes[:8]):
-        extra += [(f"whole{j}", w.amount.text), (f"whole{j}_unit", w.unit), (f"whole{j}_line", str(p.lines[w.start]))]
+    located = [(w, p.lines[w.start]) for w in wholes]
+    if not located and not whole_name:
+        located = list(reversed(intro))
+    for j, (w, line) in enumerate(located[:8]):
+        extra += [(f"whole{j}", w.amount.text), (f"whole{j}_unit", w.unit), (f"whole{j}_line", str(line))]
     concept = next((c for phrase, c in aliases if whole_name and phrase in whole_name), "")
     extra.append(("whole_concept", concept))
     return [Fact("", tok.amount, "text", loc, "占", text=snippet, kind="share", extra=tuple(extra))]
+
+
+def _is_share_part(p: Paragraph, toks: list[Token], t: Token) -> bool:
+    """A sibling item of a list (“卫生健康支出8.54万元，占3.02%”) is a part, never the whole of another."""
+    nxt = next((u for u in toks if u.start > t.start), None)
+    if nxt is None or nxt.unit != "%":
+        return False
+    between = p.text[t.end : nxt.start]
+    return "占" in between and not re.search(r"[；;。]", between)
 
 
 _COUNT_GROUP = re.compile(r"共(?:有)?[^，,。；;\d]{0,12}?(\d+)(辆|个|台|人)[，,]?(?:其中)[:：,，]?([^。；;]*)")

@@ -85,6 +85,7 @@ def table_facts(vocab: Vocabulary, table: Table, index: int) -> list[Fact]:
             facts.append(
                 Fact(concept, value, "table", row.loc, row.label or col.header, measure=measure,
                      table_kind=table.kind, table_index=index, column=col.header, code=row.code,
-                     text="\t".join(row.cells), extra=(("part", "1" if row.is_part else "0"),))
+                     text="\t".join(row.cells),
+                     extra=(("part", "1" if row.is_part else "0"), ("col", str(col.index) if orient == "rows" else "")))
             )
     return facts

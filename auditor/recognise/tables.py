@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from auditor.amounts import parse_amount
 from auditor.model import Column, Document, Line, Location, RawRow, Table, TRow
 from auditor.recognise.grid import GridLayout, analyse, find_unit, is_meta_row, is_ordinal_row
+from auditor.recognise.ragged import realign
 from auditor.vocabulary import (
     Vocabulary,
     classify_title,
@@ -88,7 +89,7 @@ def recognise(doc: Document, vocab: Vocabulary) -> Recognised:
             " ".join(r.cells) for r in rows if is_meta_row(r.cells)
         )
         unit = find_unit(meta_text)
-        grid_rows = [r for r in rows if not is_meta_row(r.cells)]
+        grid_rows = realign([r for r in rows if not is_meta_row(r.cells)])
         layout = analyse([r.cells for r in grid_rows]) if grid_rows else None
         title = _find_title(vocab, text_since)
         context = text_since

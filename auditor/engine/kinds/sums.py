@@ -53,9 +53,9 @@ def _by_concepts(rule: SumRule, ctx: Context) -> Outcome:
             continue
         if rule.requires_any and not any(r in concepts for r in rule.requires_any):
             continue
-        by_measure: dict[str, list[Fact]] = defaultdict(list)
-        for f in facts:
-            by_measure[f.measure].append(f)
+        by_measure: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+        for f in facts:  # one check per column: two columns of one measure (2024年预算数, 2025年预算数) never mix
+            by_measure[(f.measure, f.get("col") or "")].append(f)
         seen: set[tuple[str, ...]] = set()
         for _measure, group in by_measure.items():
             parts = []

@@ -1,0 +1,69 @@
+"""Narrative reading: headings standing alone, list items sharing their introducer's whole, ratios of
+actual to budget, and sibling list items never taken for each other's whole."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from auditor.api import check_bytes
+from auditor.extract.narrative import narrative_facts, paragraphs
+from auditor.ingest.text import read_text
+from auditor.pipeline import narrative_aliases
+
+
+def _doc(text: str) -> Any:
+    return read_text("t.txt", text.encode("utf-8"), "0" * 64)
+
+
+def _findings(ruleset: Any, text: str) -> list[Any]:
+    vocab, rules, packs = ruleset
+    return list(check_bytes("t.txt", text.encode("utf-8"), vocab, rules, packs).documents[0].findings)
+
+
+def test_heading_alone_before_blank_line_is_its_own_paragraph() -> None:
+    doc = _doc("四、财政拨款三公经费预算情况\n\n（一）因公出国（境）费0.00万元。\n")
+    texts = [p.text for p in paragraphs(doc)]
+    assert texts[0] == "四、财政拨款三公经费预算情况"
+    assert texts[1].startswith("(一)因公出国")
+
+
+def test_wrapped_numbered_line_with_amount_is_not_a_heading() -> None:
+    doc = _doc("1．住房改革支出（款）住房公积金（项）支出1442.74万\n元，与上年相比增加368.97万元，增长34.36%。\n")
+    assert len(paragraphs(doc)) == 1
+
+
+def test_sangong_item_after_heading_is_read_in_its_topic(ruleset: Any) -> None:
+    vocab = ruleset[0]
+    doc = _doc("四、财政拨款三公经费预算情况\n\n2025年三公经费预算6.90万元。其中：\n\n（一）因公出国（境）费0.00万元，与上年持平。\n")
+    facts = narrative_facts(doc, narrative_aliases(vocab), 2025)
+    abroad = [f for f in facts if f.concept == "sangong.abroad"]
+    assert abroad and abroad[0].value is not None and abroad[0].value.value == 0
+    assert abroad[0].label == "因公出国(境)费"  # the document's words, not a concept id
+
+
+LIST = """二、支出情况
+
+2025年一般公共预算财政拨款支出200.00万元，按支出功能分类：
+
+1.社会保障和就业支出30.00万元，占15.00%；
+2.城乡社区支出170.00万元，占{share}%。
+"""
+
+
+def test_list_item_share_uses_the_introducers_whole(ruleset: Any) -> None:
+    assert not [f for f in _findings(ruleset, LIST.format(share="85.00")) if f.rule == "CORE.TX.0001"]
+    wrong = [f for f in _findings(ruleset, LIST.format(share="58.00")) if f.rule == "CORE.TX.0001"]
+    assert len(wrong) == 1 and wrong[0].severity == "error"
+    assert {e.loc.line for e in wrong[0].evidence} == {3, 6}
+
+
+def test_sibling_items_are_not_wholes(ruleset: Any) -> None:
+    text = "按支出功能分类：社会保障和就业支出260.76万元，占92.23%；卫生健康支出8.54万元，占3.02%。\n"
+    assert not [f for f in _findings(ruleset, text) if f.rule == "CORE.TX.0001" and f.severity == "error"]
+
+
+def test_actual_as_share_of_budget(ruleset: Any) -> None:
+    base = "公务接待费支出预算为2.40万元，支出决算为1.87万元，决算数为预算数的{r}%。\n"
+    assert not [f for f in _findings(ruleset, base.format(r="77.92")) if f.rule == "CORE.TX.0001"]
+    wrong = [f for f in _findings(ruleset, base.format(r="81.92")) if f.rule == "CORE.TX.0001"]
+    assert wrong and wrong[0].severity == "error" and wrong[0].expected == "77.92%"
