@@ -11,10 +11,14 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
-TEN_THOUSAND = Decimal(10000)
 HUNDRED = Decimal(100)
+# Money units as powers of ten of 元: conversions only move the decimal point, so they are exact.
+MONEY_EXPONENTS = {"元": 0, "千元": 3, "万元": 4, "亿元": 8}
+# Converted figures are displayed at most at the precision money is printed with (万元 with two decimals).
+DISPLAY_DECIMALS = 2
 
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _BLANKS = {"", "-", "—", "–", "/", "－", "——", "--", "…"}
@@ -48,12 +52,18 @@ class Interval:
 
 @dataclass(frozen=True, slots=True)
 class Amount:
-    """A printed number: exact value, the decimals it was printed with, and its unit (万元, 元, %, 个 …)."""
+    """A printed number: exact value, the decimals it was printed with, and its unit (万元, 元, %, 个 …).
+
+    ``decimals`` fixes the rounding interval (±0.5·10^-decimals of the unit) and may be negative after a
+    conversion to a finer unit (325.40 万元 = 3254000 元 ± 50 元: decimals −2). ``shown`` is the precision
+    for display when it differs from ``decimals`` (a converted figure); None means ``decimals``.
+    """
 
     value: Decimal
     decimals: int
     unit: str = "万元"
     text: str = ""
+    shown: int | None = None
 
     @property
     def interval(self) -> Interval:
@@ -63,29 +73,46 @@ class Amount:
         return Interval(self.value - half, self.value + half)
 
     def in_unit(self, unit: str) -> Amount:
-        """Convert between 元 and 万元; the converted figure keeps the precision it was printed with."""
-        if unit == self.unit or unit not in ("元", "万元") or self.unit not in ("元", "万元"):
+        """Exact conversion among 元/千元/万元/亿元 that keeps the rounding interval it was printed with.
+
+        3,254,043.84 元 → 325.404384 万元 (decimals 6: still ±0.005 元); 325.40 万元 → 3254000 元 (decimals −2:
+        still ±0.005 万元). The converted figure displays at ``DISPLAY_DECIMALS`` at most, never below 0.
+        Other units (%, counts) and unknown units are returned unchanged.
+        """
+        if unit == self.unit or unit not in MONEY_EXPONENTS or self.unit not in MONEY_EXPONENTS:
             return self
-        if self.unit == "元":
-            return Amount(self.value / TEN_THOUSAND, self.decimals + 4, unit, self.text)
-        return Amount(self.value * TEN_THOUSAND, max(self.decimals - 4, 0), unit, self.text)
+        shift = MONEY_EXPONENTS[self.unit] - MONEY_EXPONENTS[unit]
+        decimals = self.decimals - shift
+        return Amount(self.value.scaleb(shift), decimals, unit, self.text, max(min(decimals, DISPLAY_DECIMALS), 0))
 
     def show(self) -> str:
-        return format_decimal(self.value, self.decimals)
+        return format_decimal(self.value, self.decimals if self.shown is None else self.shown)
 
 
 def format_decimal(x: Decimal, decimals: int = 2) -> str:
-    q = Decimal(10) ** (-decimals) if decimals > 0 else Decimal(1)
+    """x rounded half up (四舍五入) to `decimals` places (none when ≤ 0).
+
+    A zero prints without a sign (0.00, never -0.00), and a non-zero value is never printed as zero:
+    it gets the places it needs (a difference of 0.0001 prints 0.0001, not 0.00).
+    """
+    rounded = _quantize(x, max(decimals, 0))
+    if rounded == 0 and x != 0 and x.is_finite():
+        rounded = _quantize(x, -x.adjusted())  # to its leading digit, where rounding is never zero
+    return f"{abs(rounded) if rounded == 0 else rounded:f}"
+
+
+def _quantize(x: Decimal, places: int) -> Decimal:
     try:
-        return f"{x.quantize(q):f}"
+        return x.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     except InvalidOperation:
-        return f"{x:f}"
+        return x
 
 
 def normalise_number_text(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().replace(" ", "")
 
 
+@lru_cache(maxsize=1 << 16)  # pure; Amount is immutable, so one parse per distinct cell text
 def parse_amount(text: str, unit: str = "万元") -> Amount | None:
     """Parse a table cell or a figure from a sentence; None when it is not a number (blank, dash, words)."""
     t = normalise_number_text(text)

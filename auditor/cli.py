@@ -1,15 +1,13 @@
 """The command line: a thin typer shell over ``auditor.api`` that decides what to show and the exit code.
 
-Only typer and rich load at import time; the rule engine, pydantic, YAML, pandas and pandera load
-inside the commands that need them, so ``auditor --help`` stays fast.
+Only typer loads at import time; the rule engine, YAML, pandas and pandera, and even the standard
+library's difflib and tempfile, load inside the functions that need them, so ``auditor --help`` stays fast.
 """
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -118,17 +116,20 @@ def _root(
 def _load(rules_dir: Path | None) -> tuple[Any, list[Any], list[str]]:
     """The rule set; a bad rule file or folder is exit code 2 with the loader's message (file, rule, field)."""
     from auditor import api
-    from auditor.engine.loader import RuleError
 
     if rules_dir is not None and not rules_dir.is_dir():
         _fail(f"规则目录不存在：{rules_dir}")
     try:
         return api.load_ruleset(rules_dir)
-    except RuleError as exc:
-        _fail(f"规则文件有误：{exc}")
     except OSError as exc:
         _fail(f"无法读取规则：{exc.filename or ''} {exc.strerror or exc}".strip())
-    except Exception as exc:  # concepts.yaml that is not the vocabulary's shape: still a bad rule file
+    except Exception as exc:
+        # Imported only now: the loader brings pydantic, which a warm rule cache does not need.
+        from auditor.engine.loader import RuleError
+
+        if isinstance(exc, RuleError):
+            _fail(f"规则文件有误：{exc}")
+        # concepts.yaml that is not the vocabulary's shape: still a bad rule file
         _fail(f"无法加载规则（{rules_dir or '默认规则目录'}）：{type(exc).__name__}: {exc}")
 
 
@@ -138,6 +139,8 @@ def _check_selectors(rules: Sequence[Any], selectors: list[str], option: str) ->
 
     for sel in selectors:
         if not api.select_rules(rules, [sel]):
+            import difflib
+
             names = sorted({r.id for r in rules} | {r.name for r in rules})
             close = difflib.get_close_matches(sel, names, n=3, cutoff=0.5)
             tip = f"；相近的有：{'、'.join(close)}" if close else "；运行 auditor rules 查看全部规则"
@@ -146,6 +149,8 @@ def _check_selectors(rules: Sequence[Any], selectors: list[str], option: str) ->
 
 def write_atomic(path: Path, text: str) -> None:
     """Write beside the target and rename over it, so a reader never sees half a report."""
+    import tempfile
+
     target = path.resolve()
     try:
         mode = target.stat().st_mode & 0o777
@@ -419,7 +424,7 @@ def explain_text(rule: Any, lang: str) -> str:
     lines = [
         head, title, "", f"{w['kind']}{rule.kind}", f"{w['severity']}{rule.severity}", "",
         w["what"], f"  {title}", f"  {w['message']}{rule.message_en if lang == 'en' else rule.message}", "",
-        w["why"], f"  {rule.why}",
+        w["why"], f"  {(rule.why_en or rule.why) if lang == 'en' else rule.why}",
     ]
     if rule.basis:
         lines += ["", w["basis"], f"  {rule.basis}"]
@@ -446,6 +451,8 @@ def explain(
     wanted = rule_id.strip()
     rule = next((r for r in rules if r.id.upper() == wanted.upper() or r.name == wanted), None)
     if rule is None:
+        import difflib
+
         names = sorted({r.id for r in rules} | {r.name for r in rules})
         close = difflib.get_close_matches(wanted.upper() if "." in wanted else wanted, names, n=5, cutoff=0.5)
         tip = f"相近的规则：{'、'.join(close)}。" if close else "运行 auditor rules 查看全部规则。"

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from auditor.amounts import Amount, format_decimal
+from auditor.amounts import MONEY_EXPONENTS, Amount, format_decimal
 from auditor.model import Document, Fact
 
 if TYPE_CHECKING:
@@ -37,12 +37,14 @@ COLUMNS = (
     "line",
     "page",
 )
-# 千元 and 亿元 are units the recogniser reads from “单位：” lines, so they are valid here too.
-UNITS = ("万元", "元", "千元", "亿元", "%", "辆", "个", "台", "")
+# Money units are those the recogniser reads from “单位：” lines (元/千元/万元/亿元); count units are those
+# the narrative states counts in (人员5人, 车辆2辆, 项目3个, 培训20人次); "" is a figure without a unit.
+MONEY_UNITS = tuple(MONEY_EXPONENTS)
+COUNT_UNITS = ("人", "人次", "个", "辆", "台", "项", "次", "名", "家", "套", "件")
+UNITS = (*MONEY_UNITS, "%", *COUNT_UNITS, "")
 CODE_PATTERN = r"^\d{3}(\d{2}){0,2}$"
-_TO_WAN = {"万元": Decimal(1), "元": Decimal("0.0001"), "千元": Decimal("0.1"), "亿元": Decimal(10000)}
-_SHIFT = {"万元": 0, "元": 4, "千元": 1, "亿元": -4}
 _SHOWN = 50  # failure cases listed in an ExportError
+_WAN_ONLY_FOR_MONEY = "value_wan is empty unless the unit is 元/千元/万元/亿元"
 
 
 class ExportError(Exception):
@@ -55,11 +57,11 @@ class ExportError(Exception):
 
 
 def value_in_wan(amount: Amount) -> str | None:
-    """The exact figure in 万元 (元 → four more decimals); None for shares, counts and unknown units."""
-    factor = _TO_WAN.get(amount.unit)
-    if factor is None:
+    """The exact figure in 万元 (元 → four more decimals, 亿元 → none); None for shares, counts, other units."""
+    if amount.unit not in MONEY_EXPONENTS:
         return None
-    return format_decimal(amount.value * factor, max(amount.decimals + _SHIFT[amount.unit], 0))
+    wan = amount.in_unit("万元")
+    return format_decimal(wan.value, wan.decimals)
 
 
 def _row(path: str, fact: Fact, titles: Sequence[str], units: Sequence[str | None]) -> dict[str, Any]:
@@ -88,7 +90,9 @@ def _row(path: str, fact: Fact, titles: Sequence[str], units: Sequence[str | Non
 
 def document_rows(doc: Document, vocab: Vocabulary) -> list[dict[str, Any]]:
     """The facts of one document as plain rows, found exactly as ``pipeline.audit_document`` finds them."""
+    from auditor.extract.classes import subject_aliases
     from auditor.extract.narrative import narrative_facts
+    from auditor.extract.performance import performance_facts
     from auditor.extract.tables import table_facts
     from auditor.pipeline import document_meta, narrative_aliases
     from auditor.recognise.tables import recognise
@@ -98,7 +102,9 @@ def document_rows(doc: Document, vocab: Vocabulary) -> list[dict[str, Any]]:
     for i, t in enumerate(tables):
         facts.extend(table_facts(vocab, t, i))
     year = document_meta(doc, tables).get("year")
-    facts.extend(narrative_facts(doc, narrative_aliases(vocab), year if isinstance(year, int) else None))
+    facts.extend(narrative_facts(doc, narrative_aliases(vocab), year if isinstance(year, int) else None,
+                                 subject_aliases(tables)))
+    facts.extend(performance_facts(doc, tables))
     titles = [t.title for t in tables]
     units = [t.unit for t in tables]
     return [_row(doc.path, f, titles, units) for f in facts]
@@ -154,6 +160,13 @@ def fact_schema() -> Any:
             "line": pa.Column(int, pa.Check.ge(1)),
             "page": pa.Column("Int64", pa.Check.ge(1), nullable=True),
         },
+        checks=[
+            pa.Check(
+                lambda df: df["value_wan"].isna() | df["unit"].isin(MONEY_UNITS),
+                name="value_wan_only_for_money",
+                error=_WAN_ONLY_FOR_MONEY,
+            )
+        ],
         strict=True,
         ordered=True,
     )
@@ -171,6 +184,9 @@ def frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
         return fact_schema().validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
+        # A row-wise check over the whole frame fails once per column: keep the value_wan cell only.
+        row_wise = cases["check"] == _WAN_ONLY_FOR_MONEY
+        cases = pd.concat([cases[~row_wise], cases[row_wise & (cases["column"] == "value_wan")]])
         zh, en = [], []
         for c in cases.head(_SHOWN).to_dict(orient="records"):
             where = ""

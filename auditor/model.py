@@ -124,7 +124,7 @@ class Fact:
     column: str | None = None
     code: str | None = None
     text: str = ""
-    kind: Literal["amount", "share", "change", "count", "rate"] = "amount"
+    kind: Literal["amount", "share", "change", "count", "rate", "performance", "project"] = "amount"
     extra: tuple[tuple[str, str], ...] = ()
 
     def get(self, key: str) -> str | None:

@@ -13,10 +13,12 @@ from typing import Any
 
 from auditor.engine.context import Context
 from auditor.engine.run import run_rules
+from auditor.extract.classes import subject_aliases
 from auditor.extract.narrative import narrative_facts
+from auditor.extract.performance import performance_facts
 from auditor.extract.tables import table_facts
 from auditor.ingest import IngestError, read_document
-from auditor.model import DocError, Document, DocumentResult, Fact, Table, TableInfo
+from auditor.model import DocError, Document, DocumentResult, Fact, RuleOutcome, Table, TableInfo
 from auditor.recognise.tables import recognise
 from auditor.vocabulary import Vocabulary, normalise
 
@@ -52,7 +54,20 @@ def narrative_aliases(vocab: Vocabulary) -> list[tuple[str, str]]:
     return pairs
 
 
+def core_tables_unread(rules: Sequence[Any], outcomes: Sequence[RuleOutcome]) -> bool:
+    """True when a core-tables rule (kind ``required``, mode ``recognised``, e.g. CORE.RD.0001) ran and failed.
+
+    ``needs_review`` is the status of a finding, not a second opinion beside the rules: it follows the
+    rules the user selected, so every document marked needs_review carries the finding that names the
+    core tables not recognised, and ``--ignore CORE.RD.0001`` (or a ``--select`` without it) leaves the
+    status to the rules that ran (``ok``).
+    """
+    failed = {o.rule for o in outcomes if o.status == "failed"}
+    return any(r.kind == "required" and getattr(r, "mode", None) == "recognised" and r.id in failed for r in rules)
+
+
 def audit_document(doc: Document, vocab: Vocabulary, rules: Sequence[Any]) -> DocumentResult:
+    """One document through recognise → extract → rules; status needs_review as `core_tables_unread` says."""
     start = time.perf_counter()
     rec = recognise(doc, vocab)
     tables = rec.tables
@@ -61,12 +76,13 @@ def audit_document(doc: Document, vocab: Vocabulary, rules: Sequence[Any]) -> Do
     for i, t in enumerate(tables):
         facts.extend(table_facts(vocab, t, i))
     year = meta.get("year")
-    facts.extend(narrative_facts(doc, narrative_aliases(vocab), year if isinstance(year, int) else None))
+    facts.extend(narrative_facts(doc, narrative_aliases(vocab), year if isinstance(year, int) else None,
+                                 subject_aliases(tables)))
+    facts.extend(performance_facts(doc, tables))
     meta_ctx = dict(meta, fragments=[(f.first_line, f.last_line, f.reason, f.reason_en) for f in rec.fragments])
     ctx = Context(doc, tables, facts, vocab, meta_ctx)
     findings, outcomes = run_rules(list(rules), ctx)
-    kinds = vocab.present_kinds({t.kind for t in tables})
-    needs_review = any(k.core and k.id not in kinds for k in vocab.kinds)
+    needs_review = core_tables_unread(rules, outcomes)
     infos = tuple(TableInfo(t.kind, t.title, t.title_loc, t.last_line, round(t.confidence, 2), t.unit)
                   for t in tables if t.part != "right")
     elapsed = int((time.perf_counter() - start) * 1000)

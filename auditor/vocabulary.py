@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, NoReturn
 
 from auditor.rulesdir import rules_dir
 
@@ -17,6 +18,7 @@ _NUMBERING = re.compile(
 _PART = re.compile(r"^(?:其中|含)[:：]?")
 
 
+@lru_cache(maxsize=1 << 16)  # pure and called thousands of times per document on the same labels
 def normalise(text: str) -> str:
     """Full/half-width folded, spaces and quotes removed: 维修（护）费 and 维修(护)费 compare equal."""
     t = unicodedata.normalize("NFKC", text)
@@ -24,6 +26,7 @@ def normalise(text: str) -> str:
     return t.replace("［", "[").replace("］", "]")
 
 
+@lru_cache(maxsize=1 << 16)
 def strip_label(text: str) -> tuple[str, bool, int]:
     """Normalised label without its outline number; tells whether it was a “其中” part and its outline level."""
     t = normalise(text).lstrip("-*·•")
@@ -102,11 +105,115 @@ def _groups(raw: object) -> tuple[tuple[str, ...], ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=4)
-def load_vocabulary(path: Path | None = None) -> Vocabulary:
+_KIND_FIELDS = {"id", "name", "name_en", "titles", "exclude", "headers", "core", "empty_ok", "satisfies"}
+_CONCEPT_FIELDS = {"name", "name_en", "aliases", "tables", "code"}
+_TOP_FIELDS = {"table_kinds", "measures", "concepts", "economic_groups"}
+
+
+def _bad(path: Path, field: str, zh: str, en: str) -> NoReturn:
+    """The rule packs' error path (RuleError, exit code 2), naming the file and the field."""
+    from auditor.engine.loader import RuleError
+
+    raise RuleError(f"{path}: 字段 {field}: {zh} ({en})")
+
+
+def _check_shape(path: Path, data: object) -> dict[str, Any]:
+    """What load_vocabulary reads, checked before it is read: required fields, types, no unknown fields."""
+
+    def mapping(value: object, field: str) -> dict[Any, Any]:
+        if not isinstance(value, dict):
+            _bad(path, field, "应为映射（键: 值）", "expected a mapping")
+        return value
+
+    def text(value: object, field: str) -> None:
+        if not isinstance(value, str) or not value.strip():
+            _bad(path, field, "应为非空字符串", "expected a non-empty string")
+
+    def words(value: object, field: str) -> None:
+        if not isinstance(value, list):
+            _bad(path, field, "应为字符串列表", "expected a list of strings")
+        for i, w in enumerate(value):
+            text(w, f"{field}[{i}]")
+
+    def groups(value: object, field: str) -> None:
+        if not isinstance(value, list):
+            _bad(path, field, "应为列表（每项为字符串或字符串列表）", "expected a list of strings or string lists")
+        for i, g in enumerate(value):
+            if isinstance(g, list):
+                words(g, f"{field}[{i}]")
+            else:
+                text(g, f"{field}[{i}]")
+
+    def fields(value: dict[Any, Any], field: str, allowed: set[str], required: tuple[str, ...]) -> None:
+        for key in value:
+            if key not in allowed:
+                _bad(path, f"{field}.{key}", f"未知字段（可用：{'、'.join(sorted(allowed))}）", "unknown field")
+        for key in required:
+            if key not in value:
+                _bad(path, f"{field}.{key}", "缺少必填字段", "field required")
+
+    top = mapping(data, "（顶层）")
+    fields(top, "（顶层）", _TOP_FIELDS, ("table_kinds", "measures", "concepts"))
+    if not isinstance(top["table_kinds"], list):
+        _bad(path, "table_kinds", "应为表格类型列表", "expected a list of table kinds")
+    for i, raw in enumerate(top["table_kinds"]):
+        k = mapping(raw, f"table_kinds[{i}]")
+        where = f"table_kinds[{i}]" + (f"（{k['id']}）" if isinstance(k.get("id"), str) else "")
+        fields(k, where, _KIND_FIELDS, ("id", "name"))
+        for key in ("id", "name", "name_en", "satisfies"):
+            if key in k:
+                text(k[key], f"{where}.{key}")
+        for key in ("titles", "headers"):
+            if key in k:
+                groups(k[key], f"{where}.{key}")
+        if "exclude" in k:
+            words(k["exclude"], f"{where}.exclude")
+        for key in ("core", "empty_ok"):
+            if key in k and not isinstance(k[key], bool):
+                _bad(path, f"{where}.{key}", "应为 true 或 false", "expected true or false")
+    for role, ws in mapping(top["measures"], "measures").items():
+        words(ws, f"measures.{role}")
+    for cid, raw in mapping(top["concepts"], "concepts").items():
+        c = mapping(raw, f"concepts.{cid}")
+        fields(c, f"concepts.{cid}", _CONCEPT_FIELDS, ("name",))
+        for key in ("name", "name_en"):
+            if key in c:
+                text(c[key], f"concepts.{cid}.{key}")
+        for key in ("aliases", "tables"):
+            if key in c:
+                words(c[key], f"concepts.{cid}.{key}")
+        if c.get("code") is not None:
+            text(c["code"], f"concepts.{cid}.code")
+    for code, names in mapping(top.get("economic_groups") or {}, "economic_groups").items():
+        if not isinstance(code, str):
+            _bad(path, f"economic_groups.{code}", "科目编码应加引号写成字符串（如 \"301\"）", "quote the code")
+        words(names, f"economic_groups.{code}")
+    return top
+
+
+def _read(path: Path) -> object:
+    """The parsed YAML; a syntax error is a RuleError like a rule pack's."""
     from auditor.rulecache import load_yaml
 
-    data = load_yaml(path or rules_dir() / "concepts.yaml")
+    try:
+        return load_yaml(path)
+    except OSError:
+        raise
+    except Exception as exc:  # yaml.YAMLError; yaml itself loads only when the file is parsed
+        import yaml
+
+        if isinstance(exc, yaml.YAMLError):
+            from auditor.engine.loader import RuleError
+
+            raise RuleError(f"{path}: YAML 语法错误 (YAML syntax error): {exc}") from None
+        raise
+
+
+@lru_cache(maxsize=4)
+def load_vocabulary(path: Path | None = None) -> Vocabulary:
+    """rules/concepts.yaml as a Vocabulary; a malformed file raises engine.loader.RuleError naming the field."""
+    file = path or rules_dir() / "concepts.yaml"
+    data = _check_shape(file, _read(file))
     kinds = tuple(
         TableKind(
             k["id"], k["name"], k.get("name_en", k["id"]), _groups(k.get("titles")),

@@ -6,6 +6,9 @@
 (b) a cold one-document `auditor check … --format json` against the same bare import (median of 5);
 (c) in-process milliseconds per document (api.check_paths on each sample, 20 times each);
 (d) documents per second for a batch of copies of the samples (`auditor check DIR --jobs 2`).
+
+For reference it also times a do-nothing typer app (the framework's own floor for (a) and (b)) and
+splits the batch into start-up and per-document work.
 """
 
 from __future__ import annotations
@@ -87,8 +90,25 @@ def time_command(cmd: Sequence[str], runs: int, env: dict[str, str] | None = Non
     return Timing(seconds)
 
 
+def pyc_is_current(source: Path) -> bool | None:
+    """True when the .pyc beside source matches it (mtime and size in its header), False when stale, None
+    when absent: a stale .pyc is ignored by the interpreter, so the module is compiled at every start."""
+    cached = Path(importlib.util.cache_from_source(str(source)))
+    try:
+        header = cached.read_bytes()[:16]
+        stat = source.stat()
+    except OSError:
+        return None
+    if len(header) < 16 or header[:4] != importlib.util.MAGIC_NUMBER:
+        return False
+    flags, mtime, size = (int.from_bytes(header[i : i + 4], "little") for i in (4, 8, 12))
+    if flags:  # hash-based .pyc: checked (or not) by hash, count it as current
+        return True
+    return mtime == int(stat.st_mtime) & 0xFFFFFFFF and size == stat.st_size & 0xFFFFFFFF
+
+
 def bytecode_state() -> list[str]:
-    """Whether the modules a start-up imports have .pyc files beside them; this process writes none itself."""
+    """Whether the modules a start-up imports have current .pyc files beside them; this process writes none."""
     lines = []
     flag = os.environ.get("PYTHONDONTWRITEBYTECODE")
     if flag:
@@ -106,8 +126,10 @@ def bytecode_state() -> list[str]:
             lines.append(f"{package}: not importable")
             continue
         sources = [p for loc in spec.submodule_search_locations for p in Path(loc).rglob("*.py")]
-        cached = sum(1 for p in sources if Path(importlib.util.cache_from_source(str(p))).exists())
-        lines.append(f"{package}: {cached}/{len(sources)} modules have cached bytecode")
+        states = [pyc_is_current(p) for p in sources]
+        stale = states.count(False)
+        line = f"{package}: {states.count(True)}/{len(sources)} modules have current cached bytecode"
+        lines.append(line + (f" ({stale} stale: source edited since, compiled at every start)" if stale else ""))
     return lines
 
 
@@ -130,6 +152,38 @@ def loaded_modules(auditor_args: Sequence[str]) -> str:
         if not out.exists():
             return "(could not tell)"
         return out.read_text().strip() or "none of them"
+
+
+# The smallest typer app with a command like `check`: what the framework alone costs to start.
+NOOP_TYPER_APP = """
+import typer
+
+app = typer.Typer(add_completion=False)
+
+
+@app.command()
+def check(paths: list[str], fmt: str = "json", jobs: int = 1) -> None:
+    \"\"\"Do nothing.\"\"\"
+
+
+@app.command()
+def other() -> None:
+    \"\"\"Do nothing either.\"\"\"
+
+
+app()
+"""
+
+
+def typer_floor() -> tuple[Timing, Timing]:
+    """`--help` (median of 7) and one command invocation (median of 5) of the do-nothing typer app."""
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "noop_typer_app.py"
+        script.write_text(NOOP_TYPER_APP)
+        return (
+            time_command([PYTHON, str(script), "--help"], 7),
+            time_command([PYTHON, str(script), "check", "a.txt", "--fmt", "json"], 5),
+        )
 
 
 def in_process(samples: list[Path], repeats: int = 20) -> dict[str, object]:
@@ -288,8 +342,25 @@ def main() -> int:
             )
         )
         print(f"    wall {batch_t.median:.2f} s (median of {len(batch_t.seconds)}); {note}")
+        if check_t.median is not None and batch_t.median > check_t.median:
+            work = batch_t.median - check_t.median
+            print(
+                f"    of which start-up ~{check_t.median * 1000:.0f} ms (the one-document check (b)); the rest is "
+                f"{work * 1000 / args.batch:.1f} ms wall per document ({work * 2000 / args.batch:.1f} ms per "
+                "document in each of 2 workers)"
+            )
 
     print()
+    help_floor, command_floor = typer_floor()
+    if help_floor.median is not None and command_floor.median is not None and bare_help.median is not None:
+        print(
+            f"do-nothing typer app for reference: --help {help_floor.median * 1000:.0f} ms "
+            f"({help_floor.median / bare_help.median:.2f}x bare), a command {command_floor.median * 1000:.0f} ms "
+            f"({command_floor.median / bare_help.median:.2f}x bare): typer renders help with rich and converts "
+            "parameters with pydantic"
+        )
+    else:
+        print(f"do-nothing typer app for reference: unavailable ({help_floor.error or command_floor.error})")
     if auditor:
         with tempfile.TemporaryDirectory() as empty_cache:
             env = dict(os.environ, AUDITOR_CACHE=empty_cache)

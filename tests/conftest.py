@@ -11,6 +11,13 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the rule cache out of the home folder, and the user's AUDITOR_RULES out of the tests."""
+    monkeypatch.setenv("AUDITOR_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
+    monkeypatch.delenv("AUDITOR_RULES", raising=False)
+
+
 @pytest.fixture(scope="session")
 def ruleset() -> tuple[Any, list[Any], list[str]]:
     from auditor.api import load_ruleset

@@ -51,13 +51,6 @@ FINDING_KEYS = {
 EVIDENCE_KEYS = {"source", "table", "label", "column", "value", "line", "page", "sheet", "cell", "text"}
 
 
-@pytest.fixture(autouse=True)
-def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep the rule cache out of the home folder."""
-    monkeypatch.setenv("AUDITOR_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
-    monkeypatch.delenv("AUDITOR_RULES", raising=False)
-
-
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

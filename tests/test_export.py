@@ -60,12 +60,6 @@ GOOD_ROW = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("AUDITOR_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
-    monkeypatch.delenv("AUDITOR_RULES", raising=False)
-
-
 def write(tmp_path: Path, name: str, text: str) -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -165,3 +159,37 @@ def test_schema_accepts_a_good_row() -> None:
 )
 def test_value_in_wan(amount: Amount, expected: str | None) -> None:
     assert value_in_wan(amount) == expected
+
+
+STAFF_AND_VEHICLES = "\n".join(
+    [
+        "某某中心2025年部门预算",
+        "",
+        "本单位共有人员5人，其中：在职人员4人、离退休人员1人。共有车辆2辆，其中：一般公务用车1辆、特种专业技术用车1辆。",
+        "",
+    ]
+)
+
+
+def test_extract_accepts_count_units_and_leaves_value_wan_empty(tmp_path: Path) -> None:
+    doc = write(tmp_path, "staff.txt", STAFF_AND_VEHICLES)
+    result = CliRunner().invoke(app, ["extract", str(doc), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    staff = [r for r in rows if r["unit"] == "人"]
+    assert [(r["row_label"], r["value"]) for r in staff] == [("共有人员", "5"), ("在职人员", "4"), ("离退休人员", "1")]
+    assert {r["unit"] for r in rows} == {"人", "辆"}
+    assert all(r["value_wan"] == "" for r in rows)
+
+
+@pytest.mark.parametrize("unit", ["人", "人次", "个", "辆", "台"])
+def test_schema_accepts_count_units(unit: str) -> None:
+    row = dict(GOOD_ROW, unit=unit, value="12", value_wan=None, concept="count.total", table_kind=None)
+    assert frame([row])["unit"].iloc[0] == unit
+
+
+def test_schema_rejects_value_wan_for_a_count_once_per_row() -> None:
+    with pytest.raises(ExportError) as info:
+        frame([GOOD_ROW, dict(GOOD_ROW, unit="人", value="5", value_wan="5")])
+    message = info.value.message
+    assert "共 1 处" in message and "列 value_wan" in message

@@ -67,3 +67,22 @@ def test_actual_as_share_of_budget(ruleset: Any) -> None:
     assert not [f for f in _findings(ruleset, base.format(r="77.92")) if f.rule == "CORE.TX.0001"]
     wrong = [f for f in _findings(ruleset, base.format(r="81.92")) if f.rule == "CORE.TX.0001"]
     assert wrong and wrong[0].severity == "error" and wrong[0].expected == "77.92%"
+
+
+SUBJECTS = {"人大事务": "20101", "行政运行": "2010101", "住房改革支出": "22102", "住房公积金": "2210201",
+            "统计信息事务": "20105"}
+
+
+def _ok(text: str, name: str) -> bool:
+    from auditor.extract.classes import subject_ok
+
+    start = text.rindex(name)
+    return subject_ok(text, start, start + len(name), SUBJECTS[name], SUBJECTS)
+
+
+def test_subject_names_must_stand_alone_at_their_level_under_their_parent() -> None:
+    assert _ok("1.人大事务(款)支出580万元", "人大事务")
+    assert not _ok("9.人大事务(款)其他人大事务(项)支出580万元", "人大事务")  # inside a longer name
+    assert not _ok("一般公共服务(类)统计信息事务(款)统计信息事务(项)20.04万元", "统计信息事务")  # 项, not the 款
+    assert _ok("住房保障支出(类)住房改革支出(款)住房公积金(项)支出1442.74万元", "住房公积金")
+    assert not _ok("住房保障支出(类)超长期特别国债安排的支出(款)住房公积金(项)135.00万元", "住房公积金")  # unknown parent

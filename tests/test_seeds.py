@@ -39,6 +39,31 @@ def test_required_labels_found(seeds_dir: Path, ruleset: Any, label_id: str) -> 
     assert any(f.severity == label["severity"] for f in hits)
 
 
+PERFORMANCE = [("002", "002-7"), ("003", "003-1"), ("003", "003-2"), ("003", "003-3")]
+
+
+@pytest.mark.parametrize(("stem", "label_id"), PERFORMANCE)
+def test_performance_labels_found(seeds_dir: Path, ruleset: Any, stem: str, label_id: str) -> None:
+    """The project performance tables against the projects (rules PERF.MT.*), with the labelled severity."""
+    label = next(lb for lb in _labels(seeds_dir, stem) if lb["id"] == label_id)
+    result = _audit(seeds_dir, ruleset, stem)
+    want = set(label["lines"])
+    hits = [f for f in result.findings if f.rule.startswith("PERF.") and len(want & _lines(f)) >= min(2, len(want))]
+    assert hits, f"{label_id} not found"
+    assert any(f.severity == label["severity"] for f in hits), [f.severity for f in hits]
+
+
+def test_performance_traps_stay_silent(seeds_dir: Path, ruleset: Any) -> None:
+    """004: the same project name in two units' performance tables is no defect; 000/001: the one-row-per-project
+    performance lists agree with the project spending, so no PERF finding at all."""
+    r004 = _audit(seeds_dir, ruleset, "004")
+    assert not [f for f in r004.findings if f.severity == "error"]
+    assert not [f for f in r004.findings if f.rule.startswith("PERF.")]
+    for stem in ("000", "001"):
+        result = _audit(seeds_dir, ruleset, stem)
+        assert not [f.message for f in result.findings if f.rule.startswith("PERF.")], stem
+
+
 @pytest.mark.parametrize("stem", ["000", "001", "002", "003", "004"])
 def test_no_unmatched_errors(seeds_dir: Path, ruleset: Any, stem: str) -> None:
     labels = [lb for lb in _labels(seeds_dir, stem) if lb["severity"] in ("error", "warning")]

@@ -42,6 +42,7 @@ def evidence(f: Fact, value: Amount | None = None) -> Evidence:
 
 
 def show(x: Decimal, decimals: int = 2) -> str:
+    """A computed figure (a sum, a difference) for a message: 四舍五入 to `decimals`, never “-0.00”."""
     return format_decimal(x, decimals)
 
 

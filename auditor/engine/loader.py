@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from auditor.rulecache import RuleData
+
 Sev = Literal["error", "warning", "info"]
 
 
@@ -25,6 +27,7 @@ class _Base(BaseModel):
     message: str
     message_en: str
     why: str
+    why_en: str = ""  # optional for user packs; tests/test_rules_meta.py requires it in the bundled packs
     basis: str = ""
     example: dict[str, str] = Field(default_factory=dict)
     tables: list[str] = Field(default_factory=list)
@@ -50,9 +53,10 @@ class SumRule(_Base):
 
 class EqualRule(_Base):
     kind: Literal["equal"]
-    concepts: list[str]
+    concepts: list[str]  # concept ids; a trailing * matches a prefix (code.*)
     source: Literal["text", "table"] = "text"
     same_as: str = ""
+    columns: Literal["primary", "any"] = "primary"  # any: the narrative may cite any column of the row
 
 
 class Side(BaseModel):
@@ -87,10 +91,20 @@ class ConditionalRule(_Base):
     then_positive: str
 
 
+class PartialDocument(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    title: str  # regular expression searched in the document's title (its first lines)
+    requires: list[str]  # the table kinds such a document must have
+
+
 class RequiredRule(_Base):
     kind: Literal["required"]
     mode: Literal["present", "empty_note", "recognised", "placed"] = "present"
     min_core_tables: int = 3
+    # empty_note: per table kind, the fund's name; a narrative sentence saying that fund is 0 or absent is a note
+    subjects: dict[str, str] = Field(default_factory=dict)
+    # recognised: documents that by their title publish only some tables (a standalone 三公 statement)
+    partial_documents: list[PartialDocument] = Field(default_factory=list)
 
 
 class PatternRule(_Base):
@@ -100,8 +114,17 @@ class PatternRule(_Base):
     scope: Literal["text", "tables", "all"] = "all"
 
 
+class MatchRule(_Base):
+    """Project performance tables against the project list (engine/kinds/match.py says what each check does)."""
+
+    kind: Literal["match"]
+    check: Literal["foreign", "missing", "coverage", "stated_count", "amount"]
+    min_percent: int = Field(default=50, ge=0, le=100)  # `missing`: share of projects that must have a table
+
+
 Rule = Annotated[
-    SumRule | EqualRule | CompareRule | ShareRule | ChangeRule | CountRule | ConditionalRule | RequiredRule | PatternRule,
+    SumRule | EqualRule | CompareRule | ShareRule | ChangeRule | CountRule | ConditionalRule | RequiredRule | PatternRule
+    | MatchRule,
     Field(discriminator="kind"),
 ]
 _ADAPTER: TypeAdapter[list[Rule]] = TypeAdapter(list[Rule])
@@ -119,6 +142,32 @@ def _parse(path: Path, data: object) -> list[Rule]:
         rid = data[idx].get("id", "?") if idx is not None and isinstance(data[idx], dict) else "?"
         field = ".".join(str(x) for x in loc[2:] if not isinstance(x, int)) or ".".join(str(x) for x in loc[1:])
         raise RuleError(f"{path}: 规则 {rid} 字段 {field}: {err['msg']}") from None
+
+
+def plain_rules(rules: list[Rule]) -> list[RuleData]:
+    """Validated rules as plain read-only RuleData, field for field (nested models too, any kind).
+
+    The rule cache stores these so that loading it needs no pydantic. Only fields (and computed fields)
+    are carried: a rule kind must read a rule through its attributes, not through model methods.
+    """
+
+    def model(m: BaseModel) -> RuleData:
+        fields = dict(m)
+        fields.update((name, getattr(m, name)) for name in type(m).model_computed_fields)
+        return RuleData(**{k: value(v) for k, v in fields.items()})
+
+    def value(v: object) -> object:
+        if isinstance(v, BaseModel):
+            return model(v)
+        if isinstance(v, list):
+            return [value(x) for x in v]
+        if isinstance(v, tuple):
+            return tuple(value(x) for x in v)
+        if isinstance(v, dict):
+            return {k: value(x) for k, x in v.items()}
+        return v
+
+    return [model(r) for r in rules]
 
 
 def pack_files(rules_dir: Path) -> list[Path]:
@@ -151,4 +200,4 @@ def load_rules(rules_dir: Path) -> tuple[list[Rule], list[str]]:
                 seen[key] = r.id
         return rules, [p.stem for p in files]
 
-    return cached([p.name.encode() for p in files] + blobs, build, "rules")  # type: ignore[no-any-return]
+    return cached([p.name.encode() for p in files] + blobs, build, "rules")

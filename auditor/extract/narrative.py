@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from auditor.amounts import Amount, parse_amount
+from auditor.extract.classes import subject_ok
 from auditor.model import Document, Fact, Line, Location
 
 _END = "。！？；;!?"
@@ -112,8 +113,11 @@ def _clause_start(text: str, pos: int, limit: int = 40) -> int:
     return i
 
 
-def narrative_facts(doc: Document, aliases: list[tuple[str, str]], year: int | None) -> list[Fact]:
-    """aliases: (normalised phrase, concept), longest first."""
+def narrative_facts(doc: Document, aliases: list[tuple[str, str]], year: int | None,
+                    subjects: dict[str, str] | None = None) -> list[Fact]:
+    """aliases: (normalised phrase, concept), longest first; subjects: the document's subject names -> codes."""
+    subjects = subjects or {}
+    aliases = aliases + [(name, "code." + code) for name, code in subjects.items()]
     facts: list[Fact] = []
     topic = ""
     intro: list[tuple[Token, int]] = []  # money of the paragraph that introduced the current list (“按功能分类：”)
@@ -152,6 +156,8 @@ def narrative_facts(doc: Document, aliases: list[tuple[str, str]], year: int | N
                                   kind="change", extra=(("word", word), ("pos", str(tok.start)))))
                 continue
             if concept is None or (concept.startswith("sangong.") and here != "sangong"):
+                continue
+            if concept.startswith("code.") and not subject_ok(p.text, alias_end - len(phrase), alias_end, concept[5:], subjects):
                 continue
             gap = p.text[alias_end : tok.start]
             if not tok.unit and not re.search(r"(为|是)$", gap):

@@ -15,7 +15,7 @@ from auditor.vocabulary import normalise
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _SPLIT_CODE = re.compile(r"^\d{2,3}$")
 _UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元|千元|亿元)")
-_UNIT_PAREN = re.compile(r"[(（]\s*(?:单位\s*[:：]?\s*)?(万元|元|千元)\s*[)）]")
+_UNIT_PAREN = re.compile(r"[(（]\s*(?:单位\s*[:：]?\s*)?(万元|元|千元|亿元)\s*[)）]")
 _META = re.compile(r"(部门名称|单位名称|编制部门|编制单位|预算年度|部门编码|填报单位|主管部门[:：])")
 _YEAR = re.compile(r"^(19|20)\d{2}$")
 _CODE_HEADERS = ("编码", "代码", "科目代码")

@@ -64,6 +64,11 @@ def _find_title(vocab: Vocabulary, lines: list[Line]) -> tuple[Line, str, float]
     return None
 
 
+def _title_row(vocab: Vocabulary, row: RawRow) -> bool:
+    cells = [c for c in row.cells if c.strip()]
+    return len(cells) == 1 and parse_amount(cells[0]) is None and classify_title(vocab, cells[0]) is not None
+
+
 def _only_noise(lines: list[Line]) -> bool:
     """Between two parts of one table only page numbers, units and meta lines may stand."""
     for line in lines:
@@ -85,6 +90,11 @@ def recognise(doc: Document, vocab: Vocabulary) -> Recognised:
             text_since.extend(block.lines)
             continue
         rows = list(block.rows)
+        while rows and _title_row(vocab, rows[0]):  # “\t收支预算总表”: a title that PDF extraction indented
+            text_since.append(Line(next(c for c in rows[0].cells if c.strip()), rows[0].loc))
+            rows.pop(0)
+        if not rows:
+            continue
         meta_text = " ".join(line.text for line in text_since[-8:]) + " " + " ".join(
             " ".join(r.cells) for r in rows if is_meta_row(r.cells)
         )

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from auditor.amounts import Amount
 from auditor.engine.context import Context, evidence, make_finding, show
-from auditor.engine.loader import CompareRule, EqualRule
 from auditor.model import Fact, Finding
+
+if TYPE_CHECKING:  # rule models are type hints only: loading them would import pydantic on every run
+    from auditor.engine.loader import CompareRule, EqualRule
 
 Outcome = tuple[str, list[Finding]]
 
@@ -86,9 +90,17 @@ def check_equal(rule: EqualRule, ctx: Context) -> Outcome:
     findings: list[Finding] = []
     applicable = False
     for tf in ctx.text_facts("amount"):
-        if tf.concept not in rule.concepts or tf.period == "prior" or tf.value is None:
+        if not _wanted(tf.concept, rule.concepts) or tf.period == "prior" or tf.value is None:
             continue
-        cands = [c for c in primary_facts(ctx, tf.concept, rule.tables, tf.period) if ctx.unit_known(c.table_index)]
+        if rule.columns == "any":
+            if not _SUBJECT_GAP.match(tf.get("gap") or ""):
+                continue  # “住房改革支出（款）住房公积金（项）支出X”: X belongs to a name nearer than this one
+            if tf.period == "budget" or (ctx.meta.get("kind") == "final" and _cites_budget(tf)):
+                continue  # a final account's narrative also quotes the 年初预算, which its tables do not hold
+            cands = [c for c in ctx.facts if c.source == "table" and c.concept == tf.concept and c.value is not None
+                     and (not rule.tables or (c.table_kind in rule.tables)) and ctx.unit_known(c.table_index)]
+        else:
+            cands = [c for c in primary_facts(ctx, tf.concept, rule.tables, tf.period) if ctx.unit_known(c.table_index)]
         if not cands:
             continue
         applicable = True
@@ -101,13 +113,13 @@ def check_equal(rule: EqualRule, ctx: Context) -> Outcome:
                 break
             if tv.interval.overlaps(text_amt.interval):
                 best = ("info", c, tv)
-            elif best is None:
-                best = ("error", c, tv)
+            elif best is None or (best[0] == "error" and abs(tv.value - text_amt.value) < abs(best[2].value - text_amt.value)):
+                best = ("error", c, tv)  # cite the nearest figure: the one the narrative most likely meant
         else:
             if best is None:
                 continue
             sev, c, tv = best
-            name = ctx.vocab.concept_name(tf.concept)
+            name = ctx.vocab.concept_name(tf.concept) if tf.concept in ctx.vocab.concepts else tf.label
             vals = {"label": name, "table_value": tv.show(), "text_value": text_amt.show(), "unit": text_amt.unit,
                     "diff": show(text_amt.value - tv.value, max(text_amt.decimals, 2))}
             findings.append(make_finding(rule, sev, vals, [evidence(c), evidence(tf)],  # type: ignore[arg-type]
@@ -115,6 +127,18 @@ def check_equal(rule: EqualRule, ctx: Context) -> Outcome:
     if not applicable:
         return "not_applicable", []
     return ("failed" if findings else "passed"), _dedupe(findings)
+
+
+_SUBJECT_GAP = re.compile(r"^(?:\([类款项]\))?(?:科目)?(?:支出|拨款)?(?:预算|决算)?(?:数)?(?:为|是|共计|合计)?$")
+
+
+def _wanted(concept: str, patterns: list[str]) -> bool:
+    return any(concept == p or (p.endswith("*") and concept.startswith(p[:-1])) for p in patterns)
+
+
+def _cites_budget(tf: Fact) -> bool:
+    gap = tf.get("gap") or ""
+    return "预算" in gap and "决算" not in gap
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

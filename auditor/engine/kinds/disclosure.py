@@ -3,27 +3,76 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from auditor.amounts import parse_amount
 from auditor.engine.context import Context, make_finding
-from auditor.engine.loader import PatternRule, RequiredRule
 from auditor.model import Evidence, Finding, Location
 from auditor.vocabulary import normalise
 
+if TYPE_CHECKING:  # rule models are type hints only: loading them would import pydantic on every run
+    from auditor.engine.loader import PatternRule, RequiredRule
+
 Outcome = tuple[str, list[Finding]]
-_EMPTY_NOTE = re.compile(r"(无数据|空表|无此项|没有使用|无相关|为空|未安排|无.{0,12}(预算|收支|支出|收入|拨款)|不涉及)")
+_EMPTY_NOTE = re.compile(r"(无数据|空表|无此项|无该项|没有使用|无相关|为空|未安排|无.{0,12}(预算|收支|支出|收入|拨款)|不涉及)")
+_ZERO = re.compile(r"^[^。；;]{0,24}?(?:为|是)?(?<![\d.,])(?:0|0\.0+|零)(?:万元|元)?(?![\d.])|^[^。；;]{0,12}?(?:无|没有|未安排|不涉及)")
+
+
+def _explained_in_text(ctx: Context, subject: str) -> bool:
+    """“政府性基金拨款支出预算为0”, “本单位无政府性基金预算”: the narrative says why the table is empty."""
+    if not subject:
+        return False
+    for block in ctx.doc.blocks:
+        if block.kind != "text":
+            continue
+        text = normalise("".join(line.text for line in block.lines))
+        for m in re.finditer(re.escape(subject), text):
+            before = text[max(0, m.start() - 12) : m.start()]
+            if _ZERO.search(text[m.end() :]) or re.search(r"(无|没有|未安排|不涉及)[^。；;，,]{0,6}$", before):
+                return True
+    return False
+
+
+def _recognised_names(ctx: Context) -> tuple[str, str]:
+    """The kinds of the tables read, in document order, by their names in Chinese and in English."""
+    zh: list[str] = []
+    en: list[str] = []
+    for kind_id in dict.fromkeys(t.kind for t in ctx.tables):
+        k = ctx.vocab.kind(kind_id)
+        zh.append(k.name if k else kind_id)
+        en.append(k.name_en if k else kind_id)
+    return "、".join(zh) or "无", ", ".join(en) or "none"
+
+
+def _title(ctx: Context) -> str:
+    """The document's title: its first non-empty prose lines before any table."""
+    lines: list[str] = []
+    for block in ctx.doc.blocks:
+        if block.kind != "text":
+            break
+        lines.extend(normalise(line.text) for line in block.lines if line.text.strip())
+        if len(lines) >= 2:
+            break
+    return " ".join(lines[:2])
 
 
 def check_required(rule: RequiredRule, ctx: Context) -> Outcome:
     kinds = ctx.vocab.present_kinds({t.kind for t in ctx.tables})
     core = {k.id for k in ctx.vocab.kinds if k.core}
+    recognised, recognised_en = _recognised_names(ctx)
     if rule.mode == "recognised":
-        missing = [k for k in ctx.vocab.kinds if k.core and k.id not in kinds]
+        title = _title(ctx)
+        partial = next((p for p in rule.partial_documents if re.search(p.title, title)), None)
+        if partial is not None:
+            missing = [k for k in ctx.vocab.kinds if k.id in partial.requires and k.id not in kinds]
+        else:
+            missing = [k for k in ctx.vocab.kinds if k.core and k.id not in kinds]
         if not missing:
             return "passed", []
-        vals = {"missing": "、".join(k.name for k in missing), "missing_en": ", ".join(k.name_en for k in missing)}
-        ev = [Evidence("text", "已识别的表格", "、".join(sorted(kinds)) or "无", Location(1))]
-        return "failed", [make_finding(rule, rule.severity, vals, ev, vals["missing"], "missing")]
+        vals = {"missing": "、".join(k.name for k in missing), "missing_en": ", ".join(k.name_en for k in missing),
+                "recognised": recognised, "recognised_en": recognised_en}
+        ev = [Evidence("text", "已识别的表格", recognised, Location(1))]
+        return "failed", [make_finding(rule, rule.severity, vals, ev)]  # the message names what is missing
     if rule.mode == "placed":
         frags = ctx.meta.get("fragments") or []
         out = []
@@ -40,9 +89,10 @@ def check_required(rule: RequiredRule, ctx: Context) -> Outcome:
             if kind not in kinds:
                 k = ctx.vocab.kind(kind)
                 name = k.name if k else kind
-                vals = {"table": name, "table_en": k.name_en if k else kind}
-                ev = [Evidence("text", "已识别的表格", "、".join(sorted(kinds)), Location(1))]
-                findings.append(make_finding(rule, rule.severity, vals, ev, name, "missing"))
+                vals = {"table": name, "table_en": k.name_en if k else kind,
+                        "recognised": recognised, "recognised_en": recognised_en}
+                ev = [Evidence("text", "已识别的表格", recognised, Location(1))]
+                findings.append(make_finding(rule, rule.severity, vals, ev))
         return ("failed" if findings else "passed"), findings
     applicable = False
     for _ti, t in ctx.tables_of(rule.tables):
@@ -52,6 +102,8 @@ def check_required(rule: RequiredRule, ctx: Context) -> Outcome:
             continue
         window = [line.text for line in ctx.doc.lines[max(0, t.title_loc.line - 1) : t.last_line + 6]]
         if any(_EMPTY_NOTE.search(normalise(x)) for x in window):
+            continue
+        if _explained_in_text(ctx, rule.subjects.get(t.kind, "")):
             continue
         vals = {"table": t.title or t.kind}
         ev = [Evidence("table", t.title or t.kind, "（空表）", t.title_loc, t.kind)]

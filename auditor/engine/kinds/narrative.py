@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from auditor.amounts import HUNDRED, Amount, Interval, corner_range, parse_amount
 from auditor.engine.context import Context, evidence, make_finding, show
 from auditor.engine.kinds.compare import primary_facts
-from auditor.engine.loader import ChangeRule, ConditionalRule, CountRule, ShareRule
 from auditor.model import Evidence, Fact, Finding, Location
+
+if TYPE_CHECKING:  # rule models are type hints only: loading them would import pydantic on every run
+    from auditor.engine.loader import ChangeRule, ConditionalRule, CountRule, ShareRule
 
 Outcome = tuple[str, list[Finding]]
 # Narratives often compute percentages from unrounded source figures or a slightly different base:
@@ -62,7 +65,7 @@ def check_share(rule: ShareRule, ctx: Context) -> Outcome:
             continue
         applicable = True
         stated = f.value.interval
-        verdicts = []
+        verdicts: list[tuple[str, Amount, int, Decimal | None]] = []
         for whole, line in wholes:
             rng = _ratio_range(part[0].interval, whole.interval)
             if rng is None:

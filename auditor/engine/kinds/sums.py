@@ -9,13 +9,16 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from auditor.amounts import Amount, Interval, max_decimals
 from auditor.engine.context import Context, evidence, judge, make_finding, show
-from auditor.engine.loader import SumRule
 from auditor.extract.tables import cell_amount, cell_text
 from auditor.model import Evidence, Fact, Finding, Location, Table, TRow
 from auditor.vocabulary import normalise, strip_label
+
+if TYPE_CHECKING:  # rule models are type hints only: loading them would import pydantic on every run
+    from auditor.engine.loader import SumRule
 
 Outcome = tuple[str, list[Finding]]
 
@@ -319,7 +322,7 @@ def _options(table: Table, role: str) -> list[tuple[int, ...]]:
     family = _FAMILY.get(role, (role,))
     cols = [c for c in table.numeric_columns if c.role in family]
     exact = [c.index for c in cols if c.role == role and c.header.split(" ")[-1] not in ("小计", "合计")]
-    opts = [(c.index,) for c in cols]
+    opts: list[tuple[int, ...]] = [(c.index,) for c in cols]
     if len(exact) >= 2:
         opts.append(tuple(exact))
     return opts
@@ -369,7 +372,7 @@ def _by_columns(rule: SumRule, ctx: Context) -> Outcome:
 
 
 def _column_results(table: Table, tot: int, cols: list[int]) -> list[tuple[TRow, Amount | None, list[Amount | None], Decimal, str | None]]:
-    results = []
+    results: list[tuple[TRow, Amount | None, list[Amount | None], Decimal, str | None]] = []
     for row in table.rows:
         total = cell_amount(table, row, tot)
         vals = [cell_amount(table, row, c) for c in cols]

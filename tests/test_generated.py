@@ -1,0 +1,23 @@
+"""The checked-in reports of the samples and docs/rules.md match what the tool produces now."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("regenerate", ROOT / "reports" / "regenerate.py")
+assert _spec and _spec.loader
+regenerate = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(regenerate)
+
+
+@pytest.mark.parametrize(("name", "args"), regenerate.OUTPUTS, ids=[n for n, _ in regenerate.OUTPUTS])
+def test_checked_in_output_is_current(tmp_path: Path, name: str, args: list[str]) -> None:
+    fresh = regenerate.render(name, args, tmp_path).read_text(encoding="utf-8")
+    stored = (ROOT / name).read_text(encoding="utf-8")
+    assert regenerate.normalise(name, stored) == regenerate.normalise(name, fresh), (
+        f"{name} is stale: run `.venv/bin/python reports/regenerate.py` and commit the result"
+    )
