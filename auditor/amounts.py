@@ -1,6 +1,6 @@
 """Printed figures as exact intervals (XBRL Calculations 1.1 round-to-nearest, applied to printed decimals).
 
-83.36 stands for [83.355, 83.365]; a check is broken only when no choice of values inside the
+45.27 stands for [45.265, 45.275]; a check is broken only when no choice of values inside the
 intervals satisfies it. A printed zero is exact: nobody prints 0 for 0.4.
 """
 

@@ -59,10 +59,13 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 
     for p in paths:
         if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if f.is_file() and not f.name.startswith(".") and not f.name.endswith(SKIP_SUFFIXES) \
-                        and f.name.lower() != "readme.md" and f.suffix.lower() in TEXT_SUFFIXES | {".pdf", ".xlsx", ".docx"}:
-                    add(f)
+            found = [f for f in sorted(p.rglob("*"))
+                     if f.is_file() and not f.name.startswith(".") and not f.name.endswith(SKIP_SUFFIXES)
+                     and f.name.lower() != "readme.md" and f.suffix.lower() in TEXT_SUFFIXES | {".pdf", ".xlsx", ".docx"}]
+            for f in found:
+                add(f)
+            if not found:
+                add(p)  # reported as an error entry: the folder holds nothing to audit
         else:
             add(p)
     return out
@@ -88,6 +91,10 @@ def _audit_one(path: Path, vocab: Any, rules: Sequence[Any]) -> DocumentResult:
 
     if not path.exists():
         return DocumentResult(str(path), "", "error", DocError("not_found", "文件不存在", "file not found"))
+    if path.is_dir():
+        return DocumentResult(str(path), "", "error", DocError(
+            "no_documents", "文件夹中没有可审核的公开文件（.txt、.md 等文本文件）",
+            "the folder holds no disclosure files to audit (.txt, .md and other text files)"))
     return audit_path(path, vocab, rules)
 
 

@@ -23,6 +23,7 @@ from auditor.recognise.tables import recognise
 from auditor.vocabulary import Vocabulary, normalise
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?[^。，]{0,30}?(预算|决算)")
+_FINANCE_WORDS = re.compile(r"预算|决算|收入|支出|经费|預算|決算|經費")
 _DEPT = re.compile(r"(?:部门名称|单位名称|编制部门|编制单位|预算主管部门|部门（单位）名称)\s*[:：]\s*(?:\[\d+\]\s*)?([^\s\t单]{2,40})")
 
 def document_meta(doc: Document, tables: list[Table]) -> dict[str, Any]:
@@ -96,6 +97,10 @@ def audit_path(path: Path, vocab: Vocabulary, rules: Sequence[Any], data: bytes 
         doc = read_document(path, data)
     except IngestError as exc:
         return DocumentResult(str(path), "", "error", DocError(exc.code, exc.message, exc.message_en))
+    if not _FINANCE_WORDS.search("".join(line.text for line in doc.lines[:2000])):
+        return DocumentResult(str(path), doc.sha256, "error", DocError(
+            "not_disclosure", "内容不像部门预算或决算公开文件（没有“预算”“决算”“收入”“支出”“经费”等字样），未审核",
+            "the content does not look like a budget or final-accounts disclosure (no 预算/决算/收入/支出/经费): not audited"))
     try:
         return audit_document(doc, vocab, rules)
     except Exception as exc:

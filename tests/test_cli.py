@@ -170,25 +170,29 @@ def test_unreadable_files_are_error_entries_and_the_batch_goes_on(
     binary = tmp_path / "binary.txt"
     binary.write_bytes(bytes(range(256)) * 4)
     missing = tmp_path / "missing.txt"
+    letter = tmp_path / "letter.txt"  # readable text, but no disclosure: nothing about budgets in it
+    letter.write_text("各位好：\n下周一上午九点开会，请准时参加。\n", encoding="utf-8")
     report = run_json(
-        runner, str(empty), str(binary), str(missing), str(broken), "--fail-on", "warning", code=1
+        runner, str(empty), str(binary), str(missing), str(letter), str(broken), "--fail-on", "warning", code=1
     )
     docs = {Path(d["path"]).name: d for d in report["documents"]}
     assert [Path(d["path"]).name for d in report["documents"]] == [
         "empty.txt",
         "binary.txt",
         "missing.txt",
+        "letter.txt",
         "broken.txt",
     ]
-    for name, code in (("empty.txt", "empty"), ("binary.txt", "binary"), ("missing.txt", "not_found")):
+    for name, code in (("empty.txt", "empty"), ("binary.txt", "binary"), ("missing.txt", "not_found"),
+                       ("letter.txt", "not_disclosure")):
         assert docs[name]["status"] == "error"
         assert docs[name]["error"]["code"] == code
         assert docs[name]["error"]["message"]
         assert docs[name]["findings"] == []
     assert docs["broken.txt"]["status"] != "error"
     assert "CORE.SG.0001" in finding_rules(report)
-    assert report["summary"]["documents"] == 4
-    assert report["summary"]["failed"] == 3
+    assert report["summary"]["documents"] == 5
+    assert report["summary"]["failed"] == 4
 
 
 def test_an_unreadable_file_alone_fails_the_run(runner: CliRunner, tmp_path: Path) -> None:
@@ -303,7 +307,7 @@ def test_stdin(runner: CliRunner) -> None:
     assert "CORE.SG.0001" in finding_rules(report)
 
 
-def test_folders_are_recursed_and_an_empty_folder_is_a_usage_error(
+def test_folders_are_recursed_and_an_empty_folder_is_an_error_entry(
     runner: CliRunner, broken: Path, tmp_path: Path
 ) -> None:
     nested = tmp_path / "a" / "b"
@@ -313,9 +317,11 @@ def test_folders_are_recursed_and_an_empty_folder_is_a_usage_error(
     assert [Path(d["path"]).name for d in report["documents"]] == ["copy.txt"]
     empty_dir = tmp_path / "nothing"
     empty_dir.mkdir()
-    result = runner.invoke(app, ["check", str(empty_dir)])
-    assert result.exit_code == 2
-    assert "没有找到可审核的文件" in result.stderr
+    result = runner.invoke(app, ["check", str(empty_dir), str(nested / "copy.txt"), "--format", "json"])
+    assert result.exit_code == 1
+    docs = json.loads(result.stdout)["documents"]
+    assert [d["error"]["code"] if d["error"] else None for d in docs] == ["no_documents", None]
+    assert "没有可审核的公开文件" in docs[0]["error"]["message"]
 
 
 @pytest.mark.parametrize(

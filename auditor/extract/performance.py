@@ -2,7 +2,7 @@
 
 Performance tables do not fit the row/column table model: most provinces print one small key/value
 grid per project (项目名称 / 主管部门及代码 / 实施单位 / 项目资金(元) …), some print a grid of indicators
-under a title that names the project (“3、公务用车租赁经费绩效目标表”), some one list with a row per
+under a title that names the project (“2、办公设备购置经费绩效目标表”), some one list with a row per
 project (long project code, name, 资金总额). They are read here straight from the document's blocks.
 The project rows of the 项目支出(预算)表 and the narrative's stated count of published targets are
 emitted beside them, so that the `match` rule kind sees both lists.
@@ -76,7 +76,7 @@ def project_key(name: str) -> str:
 
 
 def dept_parts(value: str) -> tuple[str, str]:
-    """“307-长治市某某局” → ("307", "长治市某某局"); a name without a code → ("", name)."""
+    """“307-某市某某局” → ("307", "某市某某局"); a name without a code → ("", name)."""
     t = normalise(value)
     m = _DEPT_VALUE.match(t)
     if m and m.group(2):
