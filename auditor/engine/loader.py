@@ -54,7 +54,7 @@ class SumRule(_Base):
 class EqualRule(_Base):
     kind: Literal["equal"]
     concepts: list[str]  # concept ids; a trailing * matches a prefix (code.*)
-    source: Literal["text", "table"] = "text"
+    source: Literal["text", "table", "tables"] = "text"  # tables: one concept's figure across several tables
     same_as: str = ""
     columns: Literal["primary", "any"] = "primary"  # any: the narrative may cite any column of the row
 
@@ -118,7 +118,7 @@ class MatchRule(_Base):
     """Project performance tables against the project list (engine/kinds/match.py says what each check does)."""
 
     kind: Literal["match"]
-    check: Literal["foreign", "missing", "coverage", "stated_count", "amount"]
+    check: Literal["foreign", "missing", "coverage", "stated_count", "amount", "project_sum"]
     min_percent: int = Field(default=50, ge=0, le=100)  # `missing`: share of projects that must have a table
 
 

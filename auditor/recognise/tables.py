@@ -73,7 +73,8 @@ def _only_noise(lines: list[Line]) -> bool:
     """Between two parts of one table only page numbers, units and meta lines may stand."""
     for line in lines:
         t = normalise(line.text)
-        if not t or _PAGE_NO.match(t) or find_unit(t) or is_meta_row((line.text,)) or (len(t) <= 30 and re.search(r"\d{3,}", t)):
+        if not t or len(t) <= 2 or _PAGE_NO.match(t) or find_unit(t) or is_meta_row((line.text,)) \
+                or (len(t) <= 30 and re.search(r"\d{3,}", t)):  # ≤ 2 characters: a watermark or stamp torn apart
             continue
         return False
     return True

@@ -84,9 +84,54 @@ def _table_pair(rule: EqualRule, ctx: Context) -> Outcome:
     return ("failed" if findings else "passed"), findings
 
 
+def _across_tables(rule: EqualRule, ctx: Context) -> Outcome:
+    """One subject's total printed in several tables of the same scope (收入总表, 支出总表) is one figure.
+
+    Each table contributes the first filled main-column figure of the concept (its 合计 column), never a
+    “其中” row; a table printed in an unknown unit takes no part.
+    """
+    per_concept: dict[str, list[Fact]] = {}
+    for ti, table in ctx.tables_of(rule.tables):
+        if table.part == "right" or not ctx.unit_known(ti):
+            continue
+        seen: set[str] = set()
+        for f in ctx.facts:
+            if (f.table_index != ti or f.source != "table" or f.value is None or f.measure != "total"
+                    or f.get("part") == "1" or f.concept in seen or not _wanted(f.concept, rule.concepts)):
+                continue
+            seen.add(f.concept)
+            per_concept.setdefault(f.concept, []).append(f)
+    findings: list[Finding] = []
+    applicable = False
+    for facts in per_concept.values():
+        if len({f.table_index for f in facts}) < 2:
+            continue
+        applicable = True
+        first = facts[0]
+        assert first.value is not None
+        a = first.value.in_unit("万元")
+        for other in facts[1:]:
+            assert other.value is not None
+            b = other.value.in_unit("万元")
+            if a.value == b.value:
+                continue
+            sev = "info" if a.interval.overlaps(b.interval) else "error"
+            t1, t2 = ctx.tables[first.table_index or 0], ctx.tables[other.table_index or 0]
+            label = ((first.code + " ") if first.code else "") + first.label.strip()
+            vals = {"label": label, "left": t1.title or t1.kind, "left_value": a.show(),
+                    "right": t2.title or t2.kind, "right_value": b.show()}
+            findings.append(make_finding(rule, sev, vals, [evidence(first), evidence(other)],  # type: ignore[arg-type]
+                                         a.show(), b.show(), show(b.value - a.value, max(a.decimals, b.decimals, 2))))
+    if not applicable:
+        return "not_applicable", []
+    return ("failed" if findings else "passed"), findings
+
+
 def check_equal(rule: EqualRule, ctx: Context) -> Outcome:
     if rule.source == "table":
         return _table_pair(rule, ctx)
+    if rule.source == "tables":
+        return _across_tables(rule, ctx)
     findings: list[Finding] = []
     applicable = False
     for tf in ctx.text_facts("amount"):

@@ -232,6 +232,8 @@ def _outcome(applicable: bool, findings: list[Finding]) -> Outcome:
 def check_match(rule: object, ctx: Context) -> Outcome:
     check = rule.check  # type: ignore[attr-defined]
     st = _state(ctx)
+    if check == "project_sum":
+        return _project_sum(rule, ctx, st)
     if not st.cards:
         return "not_applicable", []
     if check == "foreign":
@@ -308,6 +310,46 @@ def _coverage(rule: object, ctx: Context, st: _State) -> Outcome:
             "gap": show(whole.value - point)}
     ev = [_card_amount_ev(c) for c in st.own] + [evidence(total)]
     return "failed", [make_finding(rule, rule.severity, vals, ev, whole.show(), show(point),  # type: ignore[attr-defined]
+                                   show(point - whole.value))]
+
+
+_PARTIAL_LIST = re.compile(r"重点|部分|主要|示例|举例|前\d+")
+
+
+def _project_sum(rule: object, ctx: Context, st: _State) -> Outcome:
+    """Σ the rows of the project tables = the 项目支出 total of the expenditure table (or of the general
+    budget table, when the project table lists only that fund's projects)."""
+    rows = st.rows
+    if len(rows) < 2 or any(r.value is None or r.get("unit_known") != "1" for r in rows):
+        return "not_applicable", []
+    titles = {ctx.tables[r.table_index].title for r in rows if r.table_index is not None}
+    if any(_PARTIAL_LIST.search(t) for t in titles):
+        return "not_applicable", []  # a list of key projects only: not meant to add up
+    totals: list[Fact] = []
+    for kind in _PROJECT_KINDS:
+        cands = [f for f in ctx.table_facts([kind]) if f.concept == "table.total" and f.measure == "project"
+                 and f.period == "current" and f.value is not None and ctx.unit_known(f.table_index)
+                 and f.get("part") != "1"]
+        if len({_wan(f.value).value for f in cands if f.value is not None}) > 1:
+            return "not_applicable", []  # the table's columns were read two ways
+        totals += cands[:1]
+    if not totals:
+        return "not_applicable", []
+    values = [r.value for r in rows if r.value is not None]
+    point = sum((_wan(v).value for v in values), Decimal(0))
+    covered = interval_of(values)
+    verdicts = []
+    for t in totals:
+        assert t.value is not None
+        whole = _wan(t.value)
+        if whole.value == point:
+            return "passed", []
+        verdicts.append(("info" if covered.overlaps(whole.interval) else "error", t, whole))
+    sev, total, whole = next((v for v in verdicts if v[0] == "info"), verdicts[0])
+    shown_rows = rows[:20]
+    vals = {"count": str(len(rows)), "sum": show(point), "total": whole.show(), "table": ctx.tables[total.table_index or 0].title}
+    ev = [evidence(total)] + [evidence(r) for r in shown_rows]
+    return "failed", [make_finding(rule, sev, vals, ev, whole.show(), show(point),  # type: ignore[arg-type]
                                    show(point - whole.value))]
 
 
