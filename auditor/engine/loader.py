@@ -112,6 +112,8 @@ class PatternRule(_Base):
     regex: str = ""
     check: Literal["regex", "stale_year", "duplicated_words"] = "regex"
     scope: Literal["text", "tables", "all"] = "all"
+    min_year: int = 0  # regex: only documents of this budget year or later (a renamed subject's old name)
+    replacements: dict[str, str] = Field(default_factory=dict)  # found text -> what to write instead, for {instead}
 
 
 class MatchRule(_Base):

@@ -150,11 +150,16 @@ def check_pattern(rule: PatternRule, ctx: Context) -> Outcome:
                                                  [Evidence("table", "单元格", m.group(0), loc, None, None, text[:300])],
                                                  m.group(1), m.group(0)))
         return ("failed" if findings else "passed"), findings
+    if rule.min_year:
+        year = ctx.meta.get("year")
+        if not isinstance(year, int) or year < rule.min_year:
+            return "not_applicable", []
     regex = re.compile(rule.regex)
     for text, loc, in_grid in texts:
         m = regex.search(normalise(text))
         if m:
-            vals = {"found": m.group(0)}
+            vals = {"found": m.group(0), "instead": rule.replacements.get(m.group(0), ""),
+                    "year": str(ctx.meta.get("year", ""))}
             findings.append(make_finding(rule, rule.severity, vals,
                                          [Evidence("table" if in_grid else "text", "文本", m.group(0), loc, None, None, text[:300])],
                                          None, m.group(0)))
