@@ -233,10 +233,17 @@ def load_vocabulary(path: Path | None = None) -> Vocabulary:
 
 
 def classify_title(vocab: Vocabulary, title: str) -> tuple[TableKind, float] | None:
-    """The table kind a title names, with a confidence; None when it names none."""
+    """The table kind a title names, with a confidence; None when it names none.
+
+    The first kind (in vocabulary order) whose keywords all occur wins; only when none does is
+    rapidfuzz loaded to forgive a misread character.
+    """
+    t = normalise(title)
+    for kind in vocab.kinds:
+        if not any(x in t for x in kind.exclude) and any(all(kw in t for kw in group) for group in kind.titles):
+            return kind, 1.0
     from rapidfuzz import fuzz
 
-    t = normalise(title)
     best: tuple[TableKind, float] | None = None
     for kind in vocab.kinds:
         if any(x in t for x in kind.exclude):

@@ -240,9 +240,23 @@ def _build(vocab: Vocabulary, kind: str, title: str, title_loc: Location, unit: 
         else:
             role = _column_role(vocab, path) or "value"
         columns.append(Column(c, " ".join(path), role))
+    columns = _earlier_years_prior(columns)
     trows = _make_rows(rows, layout, fallback=True)
     return Table(kind, title.strip(), title_loc, unit, tuple(columns), tuple(trows), confidence,
                  rows[0].loc.line, rows[-1].loc.line, label_col, code_col)
+
+
+_HEAD_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def _earlier_years_prior(columns: list[Column]) -> list[Column]:
+    """“2024年预算数 | 2025年预算数”: the earlier year's column is the prior period, not a second total."""
+    years = {c.index: int(m.group(1)) for c in columns
+             if c.role in ("total", "budget", "actual") and (m := _HEAD_YEAR.search(c.header))}
+    if len(set(years.values())) < 2:
+        return columns
+    latest = max(years.values())
+    return [Column(c.index, c.header, "prior") if years.get(c.index, latest) < latest else c for c in columns]
 
 
 def _make_rows(rows: list[RawRow], layout: GridLayout, fallback: bool) -> list[TRow]:
