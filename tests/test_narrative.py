@@ -86,3 +86,13 @@ def test_subject_names_must_stand_alone_at_their_level_under_their_parent() -> N
     assert not _ok("一般公共服务(类)统计信息事务(款)统计信息事务(项)20.04万元", "统计信息事务")  # 项, not the 款
     assert _ok("住房保障支出(类)住房改革支出(款)住房公积金(项)支出1442.74万元", "住房公积金")
     assert not _ok("住房保障支出(类)超长期特别国债安排的支出(款)住房公积金(项)135.00万元", "住房公积金")  # unknown parent
+
+
+def test_rule_written_evidence_labels_are_english_with_lang_en(ruleset: Any) -> None:
+    from auditor.reporters import REPORTERS
+
+    vocab, rules, packs = ruleset
+    report = check_bytes("t.txt", LIST.format(share="58.00").encode("utf-8"), vocab, rules, packs)
+    en = REPORTERS["json"](report, lang="en")
+    zh = REPORTERS["json"](report, lang="zh")
+    assert '"label": "whole"' in en and '"label": "整体"' in zh

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from auditor.model import SEVERITY_ORDER, DocumentResult, Evidence, Finding, Report
+from auditor.reporters.labels import label
 
 SCHEMA = "auditor.report/v1"
 SEVERITIES = ("error", "warning", "info")
@@ -35,11 +36,11 @@ def summary(report: Report) -> dict[str, int]:
     }
 
 
-def _evidence(e: Evidence) -> dict[str, Any]:
+def _evidence(e: Evidence, lang: str = "zh") -> dict[str, Any]:
     return {
         "source": e.source,
         "table": e.table,
-        "label": e.label,
+        "label": label(e.label, lang),
         "column": e.column,
         "value": e.value,
         "line": e.loc.line,
@@ -56,7 +57,7 @@ def _finding(f: Finding, lang: str) -> dict[str, Any]:
         "name": f.name,
         "severity": f.severity,
         "message": f.message_en if lang == "en" else f.message,
-        "evidence": [_evidence(e) for e in f.evidence],
+        "evidence": [_evidence(e, lang) for e in f.evidence],
         "expected": f.expected,
         "actual": f.actual,
         "difference": f.difference,

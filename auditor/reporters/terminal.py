@@ -13,6 +13,7 @@ from rich.text import Text
 
 from auditor.model import DocumentResult, Evidence, Finding, Location, Report
 from auditor.reporters.json import SEVERITIES, ordered_findings, summary
+from auditor.reporters.labels import label
 
 WIDTH = 120
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -61,7 +62,7 @@ def _where(lang: str, loc: Location) -> str:
 
 
 def _evidence_line(lang: str, e: Evidence) -> Text:
-    return Text(f"{_where(lang, e.loc)} {e.label} = {e.value}", style="dim")
+    return Text(f"{_where(lang, e.loc)} {label(e.label, lang)} = {e.value}", style="dim")
 
 
 def _outcome_line(lang: str, f: Finding) -> Text | None:
