@@ -32,6 +32,13 @@ def document_meta(doc: Document, tables: list[Table]) -> dict[str, Any]:
     m = _YEAR.search(normalise(head)) or _YEAR.search(head)
     if m:
         meta["year"] = int(m.group(1))
+    else:  # “年度部门决算” with its year on a line of its own, as PDF extraction leaves a cover page
+        texts = [line.text.strip() for line in doc.lines[:40]]
+        for i, t in enumerate(texts):
+            near = " ".join(texts[max(0, i - 1) : i + 2])
+            if re.fullmatch(r"(?:19|20)\d{2}", t) and re.search(r"预算|决算", near):
+                meta["year"] = int(t)
+                break
     pre = normalise(head).count("预算")
     fin = normalise(head).count("决算")
     meta["kind"] = "final" if fin > pre / 3 and fin >= 2 else "budget"

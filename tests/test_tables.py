@@ -37,3 +37,11 @@ def test_a_title_indented_into_the_grid_is_still_the_title(ruleset: Any) -> None
     text = "\t2025年“三公”经费预算表\n单位：万元\n项目\t预算数\n合计\t3.00\n因公出国（境）费\t0\n公务用车购置及运行费\t2.00\n公务接待费\t1.00\n"
     (table,) = _tables(ruleset[0], "某某局2025年部门预算\n\n" + text)
     assert table.kind == "sangong" and table.title == "2025年“三公”经费预算表"
+
+
+def test_the_year_on_a_cover_line_of_its_own() -> None:
+    from auditor.pipeline import document_meta
+
+    doc = read_text("t.txt", "某某区某某局\n年度部门决算\n2024\n目 录\n".encode(), "0" * 64)
+    assert document_meta(doc, [])["year"] == 2024
+    assert "year" not in document_meta(read_text("t.txt", "某某区某某局\n电话\n2024\n".encode(), "0" * 64), [])
