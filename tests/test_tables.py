@@ -45,3 +45,12 @@ def test_the_year_on_a_cover_line_of_its_own() -> None:
     doc = read_text("t.txt", "某某区某某局\n年度部门决算\n2024\n目 录\n".encode(), "0" * 64)
     assert document_meta(doc, [])["year"] == 2024
     assert "year" not in document_meta(read_text("t.txt", "某某区某某局\n电话\n2024\n".encode(), "0" * 64), [])
+
+
+def test_pdf_artefacts_inside_a_grid_do_not_split_it() -> None:
+    text = ("支出决算表\n单位：万元\n项目\t\t合计\t基本支出\n科目编码\n类\t科目名称\t\t\n"
+            "201\t一般公共服务支出\t10.00\t10.00\n10.00 10.00\n208\t社会保障和就业支出\t5.00\t5.00\n")
+    doc = read_text("t.txt", text.encode(), "0" * 64)
+    grids = [b for b in doc.blocks if b.kind == "grid"]
+    assert len(grids) == 1
+    assert [r.loc.line for r in grids[0].rows] == [3, 4, 5, 6, 8]

@@ -9,6 +9,8 @@ from auditor.model import Block, Document, Line, Location, RawRow
 
 _PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _DASH_SEPARATOR = re.compile(r"^[\s\-|¦]+$")
+_HAS_DIGIT = re.compile(r"\d")
+_NUMBERS_ONLY = re.compile(r"^\s*-?[\d.,]+(?:\s+-?[\d.,]+)+\s*$")
 
 
 def split_cells(text: str) -> tuple[str, ...] | None:
@@ -22,6 +24,12 @@ def split_cells(text: str) -> tuple[str, ...] | None:
         inner = stripped[1:-1] if stripped.endswith("|") else stripped[1:]
         return tuple(c.strip() for c in inner.split("|"))
     return None
+
+
+def _header_word(text: str) -> bool:
+    """A short caption without digits or sentence punctuation: a header cell, not a sentence."""
+    t = text.strip()
+    return 0 < len(t) <= 12 and not _HAS_DIGIT.search(t) and not re.search(r"[。，,：:；;！？]", t)
 
 
 def read_text(path: str, data: bytes, sha256: str) -> Document:
@@ -61,7 +69,10 @@ def build_blocks(lines: list[Line]) -> tuple[Block, ...]:
             if not line.text.strip():
                 flush_rows()
                 continue
-            if rows and _DASH_SEPARATOR.match(line.text):
+            if rows and (_DASH_SEPARATOR.match(line.text) or _NUMBERS_ONLY.match(line.text)):
+                continue  # a separator, or a PDF text layer's stray copy of a row's numbers: not prose
+            if rows and _header_word(line.text) and not any(_HAS_DIGIT.search(c) for r in rows for c in r.cells):
+                rows.append(RawRow((line.text.strip(),), line.loc))  # “科目编码” wrapped onto a line of its own
                 continue
             flush_rows()
             prose.append(line)
