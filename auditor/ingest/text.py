@@ -32,6 +32,24 @@ def _header_word(text: str) -> bool:
     return 0 < len(t) <= 12 and not _HAS_DIGIT.search(t) and not re.search(r"[。，,：:；;！？]", t)
 
 
+_OUTLINE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|其中)")
+
+
+def _label_only_row(lines: list[Line], i: int) -> bool:
+    """An outline label whose cells PDF extraction dropped (“二、事业收入”), inside a run of such lines that
+    ends in a grid row: a table row, not prose. A table's title (…表) never is one."""
+    t = lines[i].text.strip()
+    if not _OUTLINE.match(t) or len(t) > 24 or "表" in t or _HAS_DIGIT.search(t) or re.search(r"[。，,：:；;！？]", t):
+        return False
+    for nxt in lines[i + 1 : i + 8]:
+        if split_cells(nxt.text) is not None:
+            return True
+        n = nxt.text.strip()
+        if not n or not _OUTLINE.match(n) or len(n) > 24 or "表" in n or _HAS_DIGIT.search(n):
+            return False
+    return False
+
+
 def read_text(path: str, data: bytes, sha256: str) -> Document:
     text, encoding, warnings = decode_bytes(data)
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -63,7 +81,7 @@ def build_blocks(lines: list[Line]) -> tuple[Block, ...]:
             blocks.append(Block("grid", rows=tuple(rows)))
             rows.clear()
 
-    for line in lines:
+    for i, line in enumerate(lines):
         cells = split_cells(line.text)
         if cells is None:
             if not line.text.strip():
@@ -73,6 +91,9 @@ def build_blocks(lines: list[Line]) -> tuple[Block, ...]:
                 continue  # a separator, or a PDF text layer's stray copy of a row's numbers: not prose
             if rows and _header_word(line.text) and not any(_HAS_DIGIT.search(c) for r in rows for c in r.cells):
                 rows.append(RawRow((line.text.strip(),), line.loc))  # “科目编码” wrapped onto a line of its own
+                continue
+            if rows and _label_only_row(lines, i):
+                rows.append(RawRow((line.text.strip(),), line.loc))  # “二、事业收入” with its amount cells empty
                 continue
             flush_rows()
             prose.append(line)

@@ -135,8 +135,9 @@ def recognise(doc: Document, vocab: Vocabulary) -> Recognised:
             out.tables.extend(_split_panels(vocab, table, grid_rows, layout))
             prev, prev_header, prev_width = out.tables[-1], header_sig, layout.width
             continue
-        decimals = sum(1 for r in grid_rows for c in r.cells if (a := parse_amount(c)) is not None and a.decimals > 0)
-        if decimals >= 3:
+        amounts = sum(1 for r in grid_rows for c in r.cells  # 12.50 or 1,250,000: an amount, not a code or a count
+                      if (a := parse_amount(c)) is not None and (a.decimals > 0 or "," in c))
+        if amounts >= 3:
             if not header_sig:
                 out.fragments.append(Fragment(first_line, last_line, "表格片段缺少标题和表头，无法确定所属表格，未据此判断",
                                               "table fragment without title or header: not placed, not checked"))

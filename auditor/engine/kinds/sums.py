@@ -197,16 +197,27 @@ def _outline_checks(rows: list[TRow]) -> list[_Check]:
     prev_total: TRow | None = None
     parent: TRow | None = None
     kids: list[TRow] = []
+    head: TRow | None = None  # an unnumbered row (年初结转和结余) whose breakdown restarts at “一、”
     for r in rows:
         if r.is_total or (r.label and normalise(r.label).endswith(("合计", "总计"))):
             if parent is not None and kids:
                 checks.append(_Check(parent, kids, "outline"))
-            parent, kids = None, []
+            parent, kids, head = None, [], None
             parts = ([prev_total] if prev_total else []) + pending
             if parts:
                 checks.append(_Check(r, parts, "outline-total"))
             prev_total, pending = r, []
             continue
+        if r.level == top_level and head is None and pending and pending[-1].level == 0 and _first_number(r.label):
+            head = pending[-1]
+            if parent is not None and kids:
+                checks.append(_Check(parent, kids, "outline"))
+            parent, kids = head, []
+        if head is not None and r.level >= top_level:
+            kids.append(r)  # part of the unnumbered row above, not of the table's total
+            continue
+        if r.level == 0:
+            head = None
         if r.level in (0, top_level):
             if parent is not None and kids:
                 checks.append(_Check(parent, kids, "outline"))
@@ -217,6 +228,10 @@ def _outline_checks(rows: list[TRow]) -> list[_Check]:
     if parent is not None and kids:
         checks.append(_Check(parent, kids, "outline"))
     return checks
+
+
+def _first_number(label: str) -> bool:
+    return normalise(label).startswith(("一、", "(一)", "1.", "1、"))
 
 
 def _by_rows(rule: SumRule, ctx: Context) -> Outcome:
