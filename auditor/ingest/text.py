@@ -10,6 +10,7 @@ from auditor.model import Block, Document, Line, Location, RawRow
 _PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _DASH_SEPARATOR = re.compile(r"^[\s\-|¦]+$")
 _HAS_DIGIT = re.compile(r"\d")
+_SPACED_ROW = re.compile(r"^\s*\d{3,7}\s+[^\s\d][^\s]{0,30}(?:\s+-?[\d,]+(?:\.\d+)?)+\s*$")
 _NUMBERS_ONLY = re.compile(r"^\s*-?[\d.,]+(?:\s+-?[\d.,]+)+\s*$")
 
 
@@ -91,6 +92,9 @@ def build_blocks(lines: list[Line]) -> tuple[Block, ...]:
                 continue  # a separator, or a PDF text layer's stray copy of a row's numbers: not prose
             if rows and _header_word(line.text) and not any(_HAS_DIGIT.search(c) for r in rows for c in r.cells):
                 rows.append(RawRow((line.text.strip(),), line.loc))  # “科目编码” wrapped onto a line of its own
+                continue
+            if rows and _SPACED_ROW.match(line.text):
+                rows.append(RawRow(tuple(line.text.split()), line.loc))  # “30206 电费 235.00”: tabs lost, a row
                 continue
             if rows and _label_only_row(lines, i):
                 rows.append(RawRow((line.text.strip(),), line.loc))  # “二、事业收入” with its amount cells empty

@@ -10,6 +10,7 @@ width when blanks are inserted after the code is shifted to match them.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from auditor.amounts import parse_amount
 from auditor.model import RawRow
@@ -33,16 +34,35 @@ def _name_gap(cells: tuple[str, ...]) -> int | None:
 
 
 def realign(rows: list[RawRow]) -> list[RawRow]:
-    width = max((len(r.cells) for r in rows), default=0)
-    gaps = [g for r in rows if len(r.cells) == width and (g := _name_gap(r.cells)) is not None and g > 1]
-    if len(gaps) < 2 or len(set(gaps)) != 1:
+    shapes = Counter((len(r.cells), g) for r in rows if (g := _name_gap(r.cells)) is not None and g > 1)
+    if len({g for _, g in shapes}) != 1:
         return rows
-    gap = gaps[0]
+    # the widest shape that at least two rows share (one row with a stray extra cell does not set it)
+    wide = [(n, g) for (n, g), k in shapes.items() if k >= 2]
+    if not wide:
+        return rows
+    width, gap = max(wide)
+    full = [r for r in rows if len(r.cells) == width and _name_gap(r.cells) == gap]
+    # the columns where the full rows print amounts: a row with as many amounts fills exactly these
+    amount_cols = sorted({i for r in full for i in range(gap + 1, width) if r.cells[i].strip()})
     out = []
     for r in rows:
         c = r.cells
-        if (len(c) + gap - 1 == width and len(c) >= 3 and _CODE.match(c[0].strip()) and _is_name(c[1])
-                and all(not _is_name(x) for x in c[2:])):
-            r = RawRow((c[0], *([""] * (gap - 1)), *c[1:]), r.loc)
+        if (len(c), _name_gap(c)) != (width, gap) and len(c) >= 3 and _CODE.match(c[0].strip()):
+            name_at = _name_gap(c)
+            if name_at is not None and all(not _is_name(x) for x in c[name_at + 1 :]) \
+                    and all(not x.strip() for x in c[1:name_at]):
+                amounts = [x for x in c[name_at + 1 :] if x.strip()]
+                collapsed = name_at == 1 and len(c) < width  # “30207 邮电费 105.00”: the empty cells were lost
+                # one stray empty cell before the only amount (with several amounts a blank may be a real 0)
+                stretched = name_at == gap and len(c) > width and len(amount_cols) == 1
+                if collapsed and len(c) + gap - name_at == width:
+                    r = RawRow((c[0], *([""] * (gap - name_at)), *c[1:]), r.loc)
+                elif (collapsed or stretched) and amounts and len(amounts) == len(amount_cols):
+                    cells = [c[0], *([""] * (width - 1))]
+                    cells[gap] = c[name_at]
+                    for i, a in zip(amount_cols, amounts, strict=True):
+                        cells[i] = a
+                    r = RawRow(tuple(cells), r.loc)
         out.append(r)
     return out
