@@ -90,21 +90,10 @@ def _row(path: str, fact: Fact, titles: Sequence[str], units: Sequence[str | Non
 
 def document_rows(doc: Document, vocab: Vocabulary) -> list[dict[str, Any]]:
     """The facts of one document as plain rows, found exactly as ``pipeline.audit_document`` finds them."""
-    from auditor.extract.classes import subject_aliases
-    from auditor.extract.narrative import narrative_facts
-    from auditor.extract.performance import performance_facts
-    from auditor.extract.tables import table_facts
-    from auditor.pipeline import document_meta, narrative_aliases
-    from auditor.recognise.tables import recognise
+    from auditor.pipeline import extract
 
-    tables = recognise(doc, vocab).tables
-    facts: list[Fact] = []
-    for i, t in enumerate(tables):
-        facts.extend(table_facts(vocab, t, i))
-    year = document_meta(doc, tables).get("year")
-    facts.extend(narrative_facts(doc, narrative_aliases(vocab), year if isinstance(year, int) else None,
-                                 subject_aliases(tables)))
-    facts.extend(performance_facts(doc, tables))
+    rec, _meta, facts = extract(doc, vocab)
+    tables = rec.tables
     titles = [t.title for t in tables]
     units = [t.unit for t in tables]
     return [_row(doc.path, f, titles, units) for f in facts]

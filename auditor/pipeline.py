@@ -14,12 +14,12 @@ from typing import Any
 from auditor.engine.context import Context
 from auditor.engine.run import run_rules
 from auditor.extract.classes import subject_aliases
-from auditor.extract.narrative import narrative_facts
+from auditor.extract.narrative import narrative_facts, paragraphs
 from auditor.extract.performance import performance_facts
 from auditor.extract.tables import table_facts
 from auditor.ingest import IngestError, read_document
 from auditor.model import DocError, Document, DocumentResult, Fact, RuleOutcome, Table, TableInfo
-from auditor.recognise.tables import recognise
+from auditor.recognise.tables import Recognised, recognise
 from auditor.vocabulary import Vocabulary, normalise
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?[^。，]{0,30}?(预算|决算)")
@@ -74,9 +74,9 @@ def core_tables_unread(rules: Sequence[Any], outcomes: Sequence[RuleOutcome]) ->
     return any(r.kind == "required" and getattr(r, "mode", None) == "recognised" and r.id in failed for r in rules)
 
 
-def audit_document(doc: Document, vocab: Vocabulary, rules: Sequence[Any]) -> DocumentResult:
-    """One document through recognise → extract → rules; status needs_review as `core_tables_unread` says."""
-    start = time.perf_counter()
+def extract(doc: Document, vocab: Vocabulary) -> tuple[Recognised, dict[str, Any], list[Fact]]:
+    """Recognise the tables and extract every fact (tables, narrative, performance tables): the one
+    place both `auditor check` and `auditor extract` get their facts from."""
     rec = recognise(doc, vocab)
     tables = rec.tables
     meta = document_meta(doc, tables)
@@ -84,9 +84,18 @@ def audit_document(doc: Document, vocab: Vocabulary, rules: Sequence[Any]) -> Do
     for i, t in enumerate(tables):
         facts.extend(table_facts(vocab, t, i))
     year = meta.get("year")
+    paras = paragraphs(doc)
     facts.extend(narrative_facts(doc, narrative_aliases(vocab), year if isinstance(year, int) else None,
-                                 subject_aliases(tables)))
-    facts.extend(performance_facts(doc, tables))
+                                 subject_aliases(tables), paras))
+    facts.extend(performance_facts(doc, tables, paras))
+    return rec, meta, facts
+
+
+def audit_document(doc: Document, vocab: Vocabulary, rules: Sequence[Any]) -> DocumentResult:
+    """One document through recognise → extract → rules; status needs_review as `core_tables_unread` says."""
+    start = time.perf_counter()
+    rec, meta, facts = extract(doc, vocab)
+    tables = rec.tables
     meta_ctx = dict(meta, fragments=[(f.first_line, f.last_line, f.reason, f.reason_en) for f in rec.fragments])
     ctx = Context(doc, tables, facts, vocab, meta_ctx)
     findings, outcomes = run_rules(list(rules), ctx)

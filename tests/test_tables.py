@@ -54,3 +54,13 @@ def test_pdf_artefacts_inside_a_grid_do_not_split_it() -> None:
     grids = [b for b in doc.blocks if b.kind == "grid"]
     assert len(grids) == 1
     assert [r.loc.line for r in grids[0].rows] == [3, 4, 5, 6, 8]
+
+
+def test_last_years_budget_column_of_a_one_row_table_is_the_prior_period(ruleset: Any) -> None:
+    vocab = ruleset[0]
+    text = ("某某局2025年“三公”经费预算情况说明\n\n2025年“三公”经费预算表\n单位：万元\n"
+            "合计\t\t因公出国（境）费\t\t公务接待费\t\n上年预算数\t本年预算数\t上年预算数\t本年预算数\t上年预算数\t本年预算数\n"
+            "3.00\t2.00\t1.00\t0.50\t2.00\t1.50\n")
+    (table,) = _tables(vocab, text)
+    measures = {(f.concept, f.measure.split("@")[0]) for f in table_facts(vocab, table, 0) if f.value is not None}
+    assert ("sangong.reception", "prior") in measures and ("sangong.reception", "budget") in measures

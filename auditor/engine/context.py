@@ -19,6 +19,7 @@ class Context:
     facts: list[Fact]
     vocab: Vocabulary
     meta: dict[str, object] = field(default_factory=dict)
+    memo: dict[str, object] = field(default_factory=dict)  # what a rule kind derives once per document
 
     def table_facts(self, kinds: Iterable[str] | None = None) -> list[Fact]:
         ks = set(kinds) if kinds else None

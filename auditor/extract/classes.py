@@ -32,17 +32,21 @@ def subject_aliases(tables: list[Table]) -> dict[str, str]:
 
 
 _LEVEL = {"类": 3, "款": 5, "项": 7}
+# What may stand between a subject's name and its amount: “（项）支出”, “预算数为”. Anything longer, and the
+# amount belongs to a name nearer to it (“住房改革支出（款）住房公积金（项）支出X” is 住房公积金's X).
+_GAP = re.compile(r"^(?:\([类款项]\))?(?:科目)?(?:支出|拨款)?(?:预算|决算)?(?:数)?(?:为|是|共计|合计)?$")
 
 
-def subject_ok(text: str, start: int, end: int, code: str, subjects: dict[str, str]) -> bool:
-    """Whether the name at text[start:end] really names subject `code` where it stands.
+def subject_ok(text: str, start: int, end: int, code: str, subjects: dict[str, str], gap: str = "") -> bool:
+    """Whether the name at text[start:end] really names subject `code` where it stands, for an amount
+    that follows after `gap`.
 
     It must start at a word boundary (“其他人大事务” does not name 人大事务), a level marker after
     it must fit the code's length (“统计信息事务（项）” is not the 款 of that name), and a 类/款
     written before it must be the code's parent (“超长期特别国债安排的支出（款）其他住房保障支出（项）”
     is judged only when that 款 is the parent of the row found).
     """
-    if start > 0 and "\u4e00" <= text[start - 1] <= "\u9fff":
+    if not _GAP.match(gap) or (start > 0 and "\u4e00" <= text[start - 1] <= "\u9fff"):
         return False
     after = re.match(r"\(([类款项])\)", text[end:])
     if after and len(code) != _LEVEL[after.group(1)]:

@@ -114,14 +114,15 @@ def _clause_start(text: str, pos: int, limit: int = 40) -> int:
 
 
 def narrative_facts(doc: Document, aliases: list[tuple[str, str]], year: int | None,
-                    subjects: dict[str, str] | None = None) -> list[Fact]:
-    """aliases: (normalised phrase, concept), longest first; subjects: the document's subject names -> codes."""
+                    subjects: dict[str, str] | None = None, paras: list[Paragraph] | None = None) -> list[Fact]:
+    """aliases: (normalised phrase, concept), longest first; subjects: the document's subject names -> codes;
+    paras: the document's paragraphs, when the caller has built them already."""
     subjects = subjects or {}
     aliases = aliases + [(name, "code." + code) for name, code in subjects.items()]
     facts: list[Fact] = []
     topic = ""
     intro: list[tuple[Token, int]] = []  # money of the paragraph that introduced the current list (“按功能分类：”)
-    for pi, p in enumerate(paragraphs(doc)):
+    for pi, p in enumerate(paras if paras is not None else paragraphs(doc)):
         heading = len(p.text) <= 40 and not p.text.endswith("。")
         if heading:
             topic = "sangong" if "三公" in p.text else ""
@@ -157,9 +158,10 @@ def narrative_facts(doc: Document, aliases: list[tuple[str, str]], year: int | N
                 continue
             if concept is None or (concept.startswith("sangong.") and here != "sangong"):
                 continue
-            if concept.startswith("code.") and not subject_ok(p.text, alias_end - len(phrase), alias_end, concept[5:], subjects):
-                continue
             gap = p.text[alias_end : tok.start]
+            if concept.startswith("code.") and not subject_ok(p.text, alias_end - len(phrase), alias_end, concept[5:],
+                                                              subjects, gap):
+                continue
             if not tok.unit and not re.search(r"(为|是)$", gap):
                 continue
             if len(gap) > 12 or re.search(r"[，,；;。]", gap) or re.search(r"\d", gap):

@@ -9,7 +9,7 @@ emitted beside them, so that the `match` rule kind sees both lists.
 
 Facts (kind "performance" or "project"):
 - ``performance.target``: one per performance table; value = its amount (元 or 万元 as printed, None when
-  the table gives none or its unit is unknown); extra: form, dept, dept_code, dept_name, dept_line,
+  the table gives none or its unit is unknown); extra: dept, dept_code, dept_name, dept_line,
   unit_name, amount_line, amount_scope (annual | total | term).
 - ``projects.row``: one per project row of a project table (unit and total rows left out).
 - ``performance.published_count``: “公开项目绩效目标N个” and its variants; extra ``titles``: how many lines of
@@ -19,13 +19,14 @@ Facts (kind "performance" or "project"):
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from auditor.amounts import Amount, parse_amount
-from auditor.extract.narrative import paragraphs
+from auditor.extract.narrative import Paragraph, paragraphs
+from auditor.extract.tables import cell_amount, cell_text
 from auditor.model import Block, Document, Fact, Line, Location, RawRow, Table
 from auditor.recognise.grid import find_unit
 from auditor.vocabulary import normalise
@@ -53,7 +54,7 @@ _DEPT_VALUE = re.compile(r"^[\[［(（]?(\d{2,12})[\]］)）]?\s*[-－—–_:�
 _DEPT_TRAILING_CODE = re.compile(r"^(.*?)[\[［(（](\d{2,12})[\]］)）]$")
 _TITLED = re.compile(
     r"^(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）、.．]\s*)?(?P<name>.{2,60}?)(?:项目)?(?:支出)?绩效目标(?:申报|填报)?表$")
-_GENERIC_TITLE_WORDS = ("部门", "单位", "整体", "预算", "本级", "项目支出", "财政", "县(区)级", "市级", "省级", "重点项目")
+_GENERIC_TITLE_WORDS = ("部门", "单位", "整体", "预算", "本级", "项目支出", "财政", "市级", "省级", "重点项目")
 _GENERIC_NAMES = {"重点", "其他", "专项", "项目", "本年", "年度"}
 _META_LINE = re.compile(r"^[(（]\d{4}年度?[)）]$|^\d{6,}\S{0,30}$")  # “(2025年度)”, “731002 某某局” above a card
 _LONG_CODE = re.compile(r"^[0-9A-Z]{12,}$")
@@ -69,10 +70,13 @@ _STATED = (
 )
 
 
+_NAME_PUNCT = re.compile(r"[《》<>,，、。.;；:：\-—–_·•()（）\[\]【】{}『』「」]")
+
+
+@lru_cache(maxsize=1 << 14)
 def project_key(name: str) -> str:
-    """A project name as compared across tables: full/half width folded, spaces, quotes and punctuation removed."""
-    t = unicodedata.normalize("NFKC", name)
-    return re.sub(r"[\s“”\"'‘’「」『』《》<>,，、。.;；:：\-—–_·•()（）\[\]【】{}]", "", t)
+    """A project name as compared across tables: normalised (vocabulary.normalise), punctuation removed."""
+    return _NAME_PUNCT.sub("", normalise(name))
 
 
 def dept_parts(value: str) -> tuple[str, str]:
@@ -87,13 +91,14 @@ def dept_parts(value: str) -> tuple[str, str]:
     return "", t
 
 
-def performance_facts(doc: Document, tables: Sequence[Table]) -> list[Fact]:
-    """Every performance table of the document, the project rows of its project tables, the stated count."""
+def performance_facts(doc: Document, tables: Sequence[Table], paras: Sequence[Paragraph] | None = None) -> list[Fact]:
+    """Every performance table of the document, the project rows of its project tables, the stated count
+    (from the narrative's paragraphs, when the caller has built them already)."""
     cards = _read_blocks(doc)
     known_units = {project_key(n) for c in cards for n in (c.dept_name, c.unit_name) if n}
     facts = [c.fact() for c in cards]
     facts.extend(_project_rows(tables, known_units))
-    facts.extend(_stated_counts(doc))
+    facts.extend(_stated_counts(doc, paras))
     return facts
 
 
@@ -101,11 +106,9 @@ def performance_facts(doc: Document, tables: Sequence[Table]) -> list[Fact]:
 class _Card:
     """One performance table as read: its project, department, implementing unit and amount."""
 
-    form: str
     name: str
     loc: Location
     text: str
-    seq: int
     dept: str = ""
     dept_line: int | None = None
     unit_name: str = ""
@@ -121,7 +124,7 @@ class _Card:
 
     def fact(self) -> Fact:
         code, name = dept_parts(self.dept) if self.dept else ("", "")
-        extra = [("form", self.form), ("seq", str(self.seq)), ("dept", self.dept), ("dept_code", code),
+        extra = [("dept", self.dept), ("dept_code", code),
                  ("dept_name", name), ("unit_name", self.unit_name), ("amount_scope", self.scope)]
         if self.dept_line is not None:
             extra.append(("dept_line", str(self.dept_line)))
@@ -148,12 +151,12 @@ def _is_key(cell: str) -> bool:
     return k in _ALL_KEYS or t.endswith((":", "：")) or t.startswith("其中")
 
 
-def _value_after(cells: tuple[str, ...], i: int) -> tuple[str, int] | None:
+def _value_after(cells: tuple[str, ...], i: int) -> str | None:
     """The value cell of the key in cell i: the next non-blank cell, unless that is another key."""
     for j in range(i + 1, len(cells)):
         if not cells[j].strip():
             continue
-        return None if _is_key(cells[j]) else (cells[j].strip(), j)
+        return None if _is_key(cells[j]) else cells[j].strip()
     return None
 
 
@@ -195,10 +198,9 @@ def _fill_fields(card: _Card, rows: Sequence[RawRow], default_unit: str | None) 
             k, key_unit = _key(cell)
             if not k or k not in _ALL_KEYS:
                 continue
-            got = _value_after(r.cells, i)
-            if got is None:
+            value = _value_after(r.cells, i)
+            if value is None:
                 continue
-            value, _j = got
             if k in _DEPT_KEYS and not card.dept:
                 card.dept, card.dept_line = value, r.loc.line
             elif k in _UNIT_KEYS and not card.unit_name:
@@ -241,8 +243,7 @@ def _titled_name(title: str) -> str | None:
 
 @dataclass
 class _ListLayout:
-    name_col: int
-    code_col: int
+    name_col: int  # the project code is in the first column
     amount_col: int
     unit: str | None
     unit_name: str = ""
@@ -263,16 +264,16 @@ def _list_layout(rows: Sequence[RawRow], prose_unit: str | None) -> _ListLayout 
             unit = unit or _key(c)[1]
     if amount_col is None:
         return None
-    return _ListLayout(name_col, 0, amount_col, unit or prose_unit)
+    return _ListLayout(name_col, amount_col, unit or prose_unit)
 
 
-def _list_cards(rows: Sequence[RawRow], layout: _ListLayout, seq: int) -> list[_Card]:
+def _list_cards(rows: Sequence[RawRow], layout: _ListLayout) -> list[_Card]:
     cards: list[_Card] = []
     for r in rows:
         cells = r.cells
         if len(cells) <= max(layout.name_col, layout.amount_col):
             continue
-        code = normalise(cells[layout.code_col])
+        code = normalise(cells[0])
         name = cells[layout.name_col].strip()
         if not name or parse_amount(name) is not None:
             continue
@@ -281,11 +282,9 @@ def _list_cards(rows: Sequence[RawRow], layout: _ListLayout, seq: int) -> list[_
                 layout.unit_name = normalise(name)  # a unit row (short unit code) heads its projects
             continue
         amount = parse_amount(cells[layout.amount_col], layout.unit or "") if layout.unit else None
-        card = _Card("list", normalise(name), r.loc, "\t".join(cells), seq + len(cards), unit_name=layout.unit_name,
-                     amount=amount, amount_key="资金总额" if amount else "", amount_line=r.loc.line if amount else None,
-                     scope="total" if amount else "")
-        card.extra.append(("project_code", code))
-        cards.append(card)
+        cards.append(_Card(normalise(name), r.loc, "\t".join(cells), unit_name=layout.unit_name, amount=amount,
+                           amount_key="资金总额" if amount else "", amount_line=r.loc.line if amount else None,
+                           scope="total" if amount else ""))
     return cards
 
 
@@ -305,32 +304,30 @@ def _read_blocks(doc: Document) -> list[_Card]:
         prose = []
         rows = list(block.rows)
         if listing is not None:
-            cards.extend(_list_cards(rows, listing, len(cards)))
+            cards.extend(_list_cards(rows, listing))
             continue
         if perf_title and (layout := _list_layout(rows, prose_unit)) is not None:
             listing = layout
-            cards.extend(_list_cards(rows, layout, len(cards)))
+            cards.extend(_list_cards(rows, layout))
             continue
-        cards.extend(_block_cards(block, titles, perf_title, prose_unit, len(cards)))
+        cards.extend(_block_cards(block, titles, perf_title, prose_unit))
     return cards
 
 
-def _block_cards(block: Block, titles: list[tuple[str, Line]], perf_title: bool, prose_unit: str | None,
-                 seq: int) -> list[_Card]:
+def _block_cards(block: Block, titles: list[tuple[str, Line]], perf_title: bool, prose_unit: str | None) -> list[_Card]:
     """Cards (a 项目名称 key with its value starts one) or, when the block has none, a grid titled after its project."""
     rows = list(block.rows)
     starts: list[tuple[int, str, str]] = []
     for k, r in enumerate(rows):
         for i, c in enumerate(r.cells):
-            if ("名称" in c and _key(c)[0] in _NAME_KEYS and (got := _value_after(r.cells, i))
-                    and _plausible_name(got[0])):
-                starts.append((k, got[0], "\t".join(r.cells)))
+            if "名称" in c and _key(c)[0] in _NAME_KEYS and (got := _value_after(r.cells, i)) and _plausible_name(got):
+                starts.append((k, got, "\t".join(r.cells)))
                 break
     out: list[_Card] = []
     if not starts:
         name = _titled_name(titles[0][0]) if titles and "绩效目标" in titles[0][0] else None
         if name and _has_any(rows, _PERF_WORDS):
-            card = _Card("titled", normalise(name), titles[0][1].loc, titles[0][1].text.strip(), seq)
+            card = _Card(normalise(name), titles[0][1].loc, titles[0][1].text.strip())
             _fill_fields(card, rows[: _indicators_start(rows, -1)], prose_unit)
             out.append(card)
         return out
@@ -341,7 +338,7 @@ def _block_cards(block: Block, titles: list[tuple[str, Line]], perf_title: bool,
             continue
         prev_end = starts[n - 1][0] + 1 if n else 0
         above = [r for r in rows[max(prev_end, k - 2) : k] if any(_key(c)[0] in _DEPT_KEYS + _UNIT_KEYS for c in r.cells)]
-        card = _Card("card", normalise(name), rows[k].loc, text, seq + len(out))
+        card = _Card(normalise(name), rows[k].loc, text)
         _fill_fields(card, above + rows[k : k + _indicators_start(region, 0)], prose_unit)
         other_keys = [c for c in rows[k].cells if _key(c)[0] in _ALL_KEYS and _key(c)[0] not in _NAME_KEYS]
         if card.dept or card.unit_name or card.amount_key or other_keys:
@@ -353,22 +350,20 @@ def _project_rows(tables: Sequence[Table], known_units: set[str]) -> list[Fact]:
     """The rows of 项目支出(预算)表-like tables that name a project (not a unit, a total or a “其中” part)."""
     facts: list[Fact] = []
     for ti, t in enumerate(tables):
-        title = normalise(t.title)
-        if "绩效" in title or "项目" not in title or "表" not in title or not ("项目支出" in title or "项目预算" in title):
+        if t.kind != "projects":
             continue
         name_col = next((c.index for c in t.columns if "项目名称" in normalise(c.header)), None)
         amount_col = next((c.index for c in t.columns if c.role == "total"), None)
         if name_col is None or amount_col is None:
             continue
         for r in t.rows:
-            name = r.cells[name_col].strip() if name_col < len(r.cells) else ""
+            name = cell_text(r, name_col)
             key = project_key(name)
             if not key or r.is_total or r.is_part or key in ("合计", "总计", "小计") or key in known_units:
                 continue
             if _UNIT_NAME.search(key) and not _PROJECT_WORD.search(key):
                 continue
-            text = r.cells[amount_col].strip() if amount_col < len(r.cells) else ""
-            amount = parse_amount(text, t.unit or "万元")
+            amount = cell_amount(t, r, amount_col)
             facts.append(Fact(ROW, amount, "table", r.loc, normalise(name), table_kind=t.kind, table_index=ti,
                               column=t.columns[amount_col].header if amount_col < len(t.columns) else None,
                               text="\t".join(r.cells)[:300], kind="project",
@@ -400,7 +395,7 @@ def _perf_titles(doc: Document) -> int:
     return n
 
 
-def _stated_counts(doc: Document) -> list[Fact]:
+def _stated_counts(doc: Document, paras: Sequence[Paragraph] | None) -> list[Fact]:
     """“公开项目绩效目标2个”, “公开了3个项目的绩效目标”, “其中2个项目的绩效目标予以公开”: how many targets were published.
 
     Statements about key projects only (重点项目) are left out: their count may rightly be below the tables'.
@@ -409,7 +404,7 @@ def _stated_counts(doc: Document) -> list[Fact]:
     titles: str | None = None
     if not any("公开" in x.text for x in doc.lines) or not any("绩效" in x.text for x in doc.lines):
         return facts
-    for p in paragraphs(doc):
+    for p in paras if paras is not None else paragraphs(doc):
         if "公开" not in p.text or "绩效" not in p.text:
             continue
         seen: set[int] = set()

@@ -36,7 +36,8 @@ def _column_concept(vocab: Vocabulary, table: Table, column: Column) -> str | No
     return None
 
 
-_PERIOD_WORDS = (("决算", "actual"), ("预算", "budget"), ("上年", "prior"), ("增减", "change"))
+# “上年预算数” is last year's figure and “增减额” a change before either is a 预算/决算 figure: order matters.
+_PERIOD_WORDS = (("上年", "prior"), ("增减", "change"), ("决算", "actual"), ("预算", "budget"))
 
 
 def _column_measure(vocab: Vocabulary, column: Column) -> str:

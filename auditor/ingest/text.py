@@ -10,6 +10,7 @@ from auditor.model import Block, Document, Line, Location, RawRow
 _PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _DASH_SEPARATOR = re.compile(r"^[\s\-|¦]+$")
 _HAS_DIGIT = re.compile(r"\d")
+_SENTENCE_PUNCT = re.compile(r"[。，,：:；;！？]")
 _SPACED_ROW = re.compile(r"^\s*\d{3,7}\s+[^\s\d][^\s]{0,30}(?:\s+-?[\d,]+(?:\.\d+)?)+\s*$")
 _NUMBERS_ONLY = re.compile(r"^\s*-?[\d.,]+(?:\s+-?[\d.,]+)+\s*$")
 
@@ -27,26 +28,33 @@ def split_cells(text: str) -> tuple[str, ...] | None:
     return None
 
 
-def _header_word(text: str) -> bool:
-    """A short caption without digits or sentence punctuation: a header cell, not a sentence."""
+def _caption(text: str, limit: int) -> bool:
+    """Short, without digits or sentence punctuation: the text of a cell, not a sentence."""
     t = text.strip()
-    return 0 < len(t) <= 12 and not _HAS_DIGIT.search(t) and not re.search(r"[。，,：:；;！？]", t)
+    return 0 < len(t) <= limit and not _HAS_DIGIT.search(t) and not _SENTENCE_PUNCT.search(t)
+
+
+def _header_word(text: str) -> bool:
+    return _caption(text, 12)
 
 
 _OUTLINE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|其中)")
 
 
+def _outline_label(text: str) -> bool:
+    """“二、事业收入”: a row label; a table's title (…表) never is one."""
+    return bool(_OUTLINE.match(text)) and _caption(text, 24) and "表" not in text
+
+
 def _label_only_row(lines: list[Line], i: int) -> bool:
-    """An outline label whose cells PDF extraction dropped (“二、事业收入”), inside a run of such lines that
-    ends in a grid row: a table row, not prose. A table's title (…表) never is one."""
-    t = lines[i].text.strip()
-    if not _OUTLINE.match(t) or len(t) > 24 or "表" in t or _HAS_DIGIT.search(t) or re.search(r"[。，,：:；;！？]", t):
+    """An outline label whose cells PDF extraction dropped, inside a run of such lines that ends in a
+    grid row: a table row, not prose."""
+    if not _outline_label(lines[i].text):
         return False
     for nxt in lines[i + 1 : i + 8]:
         if split_cells(nxt.text) is not None:
             return True
-        n = nxt.text.strip()
-        if not n or not _OUTLINE.match(n) or len(n) > 24 or "表" in n or _HAS_DIGIT.search(n):
+        if not _outline_label(nxt.text):
             return False
     return False
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from auditor.amounts import is_blank, parse_amount
 from auditor.vocabulary import normalise
 
-_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+SUBJECT_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")  # 类 201, 款 20101, 项 2010101
 _SPLIT_CODE = re.compile(r"^\d{2,3}$")
 _UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元|千元|亿元)")
 _UNIT_PAREN = re.compile(r"[(（]\s*(?:单位\s*[:：]?\s*)?(万元|元|千元|亿元)\s*[)）]")
@@ -126,7 +126,7 @@ def analyse(rows: list[tuple[str, ...]]) -> GridLayout | None:
         values = [v for v in col(c) if v]
         if not values:
             continue
-        codes = sum(1 for v in values if _CODE.match(normalise(v)) or _SPLIT_CODE.match(normalise(v)))
+        codes = sum(1 for v in values if SUBJECT_CODE.match(normalise(v)) or _SPLIT_CODE.match(normalise(v)))
         texts = sum(1 for v in values if parse_amount(v) is None and not is_blank(v))
         if "单位代码" in head or "单位编码" in head or "单位代" in head or head in ("序号", "行次", "栏次"):
             unit_code_cols.append(c)
@@ -135,6 +135,6 @@ def analyse(rows: list[tuple[str, ...]]) -> GridLayout | None:
         elif texts >= max(1, len(values) * 0.5):
             label_cols.append(c)
         elif (c < 3 and len(values) >= 2 and not any("." in v for v in values)
-              and all(_CODE.match(normalise(v)) for v in values)):
+              and all(SUBJECT_CODE.match(normalise(v)) for v in values)):
             code_cols.append(c)  # an unnamed column of function/economic codes
     return GridLayout(tuple(header_rows), paths, width, tuple(label_cols), tuple(code_cols), tuple(unit_code_cols), first)

@@ -9,13 +9,11 @@ width when blanks are inserted after the code is shifted to match them.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from auditor.amounts import parse_amount
 from auditor.model import RawRow
-
-_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+from auditor.recognise.grid import SUBJECT_CODE
 
 
 def _is_name(cell: str) -> bool:
@@ -25,7 +23,7 @@ def _is_name(cell: str) -> bool:
 
 def _name_gap(cells: tuple[str, ...]) -> int | None:
     """For a full row ``code, '', '', name, …``: the index of the name (None when not that shape)."""
-    if not cells or not _CODE.match(cells[0].strip()):
+    if not cells or not SUBJECT_CODE.match(cells[0].strip()):
         return None
     for i in range(1, len(cells)):
         if cells[i].strip():
@@ -48,7 +46,7 @@ def realign(rows: list[RawRow]) -> list[RawRow]:
     out = []
     for r in rows:
         c = r.cells
-        if (len(c), _name_gap(c)) != (width, gap) and len(c) >= 3 and _CODE.match(c[0].strip()):
+        if (len(c), _name_gap(c)) != (width, gap) and len(c) >= 3 and SUBJECT_CODE.match(c[0].strip()):
             name_at = _name_gap(c)
             if name_at is not None and all(not _is_name(x) for x in c[name_at + 1 :]) \
                     and all(not x.strip() for x in c[1:name_at]):

@@ -156,21 +156,20 @@ def _print(console: Console, row: _Row) -> None:
         console.print(Text(" " * (indent if i == 0 else hang)) + part)
 
 
+_SUMMARY = {
+    "zh": ("共 {n} 份文件：{counts}", "；{n} 份无法读取", "；{n} 份需人工复核"),
+    "en": ("{n} document{s}: {counts}", "; {n} unreadable", "; {n} need review"),
+}
+
+
 def summary_line(report: Report, lang: str = "zh") -> str:
     s = summary(report)
-    if lang == "en":
-        n = s["documents"]
-        text = f"{n} document{'s' if n != 1 else ''}: {_counts(lang, s)}"
-        if s["failed"]:
-            text += f"; {s['failed']} unreadable"
-        if s["needs_review"]:
-            text += f"; {s['needs_review']} need review"
-        return text
-    text = f"共 {s['documents']} 份文件：{_counts(lang, s)}"
+    head, failed, review = _SUMMARY["en" if lang == "en" else "zh"]
+    text = head.format(n=s["documents"], s="s" if s["documents"] != 1 else "", counts=_counts(lang, s))
     if s["failed"]:
-        text += f"；{s['failed']} 份无法读取"
+        text += failed.format(n=s["failed"])
     if s["needs_review"]:
-        text += f"；{s['needs_review']} 份需人工复核"
+        text += review.format(n=s["needs_review"])
     return text
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -138,8 +137,6 @@ def check_equal(rule: EqualRule, ctx: Context) -> Outcome:
         if not _wanted(tf.concept, rule.concepts) or tf.period == "prior" or tf.value is None:
             continue
         if rule.columns == "any":
-            if not _SUBJECT_GAP.match(tf.get("gap") or ""):
-                continue  # “住房改革支出（款）住房公积金（项）支出X”: X belongs to a name nearer than this one
             if tf.period == "budget" or (ctx.meta.get("kind") == "final" and _cites_budget(tf)):
                 continue  # a final account's narrative also quotes the 年初预算, which its tables do not hold
             cands = [c for c in ctx.facts if c.source == "table" and c.concept == tf.concept and c.value is not None
@@ -172,9 +169,6 @@ def check_equal(rule: EqualRule, ctx: Context) -> Outcome:
     if not applicable:
         return "not_applicable", []
     return ("failed" if findings else "passed"), _dedupe(findings)
-
-
-_SUBJECT_GAP = re.compile(r"^(?:\([类款项]\))?(?:科目)?(?:支出|拨款)?(?:预算|决算)?(?:数)?(?:为|是|共计|合计)?$")
 
 
 def _wanted(concept: str, patterns: list[str]) -> bool:

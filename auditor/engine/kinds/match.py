@@ -7,11 +7,13 @@ One kind, several checks (``check:`` in the rule):
 - ``coverage``: the performance tables cover only part of the project spending (when no project list
   says which projects lack one);
 - ``stated_count``: the narrative's count of published targets differs from the tables;
-- ``amount``: a project's amount in its performance table differs from its project-table row.
+- ``amount``: a project's amount in its performance table differs from its project-table row;
+- ``project_sum``: the project table's rows do not add up to the 项目支出 total of the expenditure table.
 
 Names are matched fuzzily but safely (normalised equality, containment of a specific name, or a near-equal
 spelling), one to one, amounts breaking ties; amounts are compared as rounding intervals in 万元.
-Documents without performance tables, or whose lists cannot be read, make every check not applicable.
+Documents without performance tables, or whose lists cannot be read, make every check but ``project_sum``
+not applicable.
 """
 
 from __future__ import annotations
@@ -22,14 +24,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from auditor.amounts import Amount, format_decimal
-from auditor.engine.context import Context, evidence, interval_of, make_finding, show
+from auditor.amounts import Amount
+from auditor.engine.context import Context, evidence, interval_of, judge, make_finding, show
 from auditor.extract.performance import PERF, ROW, STATED, dept_parts, project_key
 from auditor.model import Evidence, Fact, Finding, Location, Severity
 
 Outcome = tuple[str, list[Finding]]
 EXACT, CONTAINED, NEAR = 3, 2, 1
-_PROJECT_KINDS = ("expenditure", "general_budget_expenditure")
 _YEAR = re.compile(r"(?:19|20)\d{2}(?=年)")
 
 
@@ -100,16 +101,11 @@ class _State:
     own_label: str
 
 
-_LAST: list[tuple[list[Fact], object, _State]] = []  # the state of the document being checked, for its next rule
-
-
 def _state(ctx: Context) -> _State:
-    """Computed once per document: the rules of this kind run one after another over the same facts."""
-    last = _LAST[0] if _LAST else None
-    if last is not None and last[0] is ctx.facts and last[1] is ctx.meta:
-        return last[2]
-    st = _compute_state(ctx)
-    _LAST[:] = [(ctx.facts, ctx.meta, st)]
+    """Computed once per document (kept in the Context): every rule of this kind reads the same state."""
+    st = ctx.memo.get("match")
+    if not isinstance(st, _State):
+        st = ctx.memo["match"] = _compute_state(ctx)
     return st
 
 
@@ -272,40 +268,44 @@ def _missing(rule: object, st: _State) -> Outcome:
     matched = len(st.rows) - len(st.unmatched_rows)
     findings = []
     for r in st.unmatched_rows:
-        assert r.value is not None
+        assert r.value is not None  # rows without a value are not projects (_compute_state)
         vals = {"project": r.label, "amount": _wan(r.value).show(), "matched": str(matched), "rows": str(len(st.rows))}
         findings.append(make_finding(rule, rule.severity, vals, [evidence(r)], "项目绩效目标表", "无"))  # type: ignore[attr-defined]
     return _outcome(True, findings)
 
 
-def _project_total(ctx: Context) -> Fact | None:
-    """The 项目支出 total of the expenditure tables: the value most tables agree on (the largest on a tie)."""
-    for kind in _PROJECT_KINDS:  # the expenditure table covers every fund; the general budget table stands in
+def _project_totals(ctx: Context, kinds: list[str]) -> list[Fact] | None:
+    """The 项目支出 total of each kind of expenditure table the rule names (in its order: the expenditure
+    table covers every fund, the general budget table stands in); None when a table's columns were read
+    two ways, which leaves no ground to judge on."""
+    totals: list[Fact] = []
+    for kind in kinds:
         cands = [f for f in ctx.table_facts([kind]) if f.concept == "table.total" and f.measure == "project"
                  and f.period == "current" and f.value is not None and f.value.value > 0
                  and ctx.unit_known(f.table_index) and f.get("part") != "1"]
-        values = {_wan(f.value).value for f in cands if f.value is not None}
-        if len(values) > 1:
-            return None  # its columns were read two ways: no ground to judge coverage on
-        if values:
-            return cands[0]
-    return None
+        if len({_wan(f.value).value for f in cands if f.value is not None}) > 1:
+            return None
+        totals += cands[:1]
+    return totals
 
 
 def _coverage(rule: object, ctx: Context, st: _State) -> Outcome:
-    if not st.own or any(c.value is None for c in st.own):
+    values = [c.value for c in st.own]
+    if not values or any(v is None for v in values):
         return "not_applicable", []
-    if st.rows and _missing_active(st, 50):
+    if st.rows and _missing_active(st, rule.min_percent):  # type: ignore[attr-defined]
         return "not_applicable", []  # the missing-table check names the projects without a table
-    total = _project_total(ctx)
-    if total is None or total.value is None:
+    totals = _project_totals(ctx, rule.tables)  # type: ignore[attr-defined]
+    if not totals:
         return "not_applicable", []
-    covered = interval_of([c.value for c in st.own if c.value is not None])
+    total = totals[0]
+    assert total.value is not None
+    covered = interval_of(values)  # type: ignore[arg-type]
     whole = _wan(total.value)
     if covered.hi >= whole.interval.lo:
         return "passed", []
-    point = sum((_wan(c.value).value for c in st.own if c.value is not None), Decimal(0))
-    items = "、".join(f"{c.label} {_wan(c.value).show()}" for c in st.own if c.value is not None)
+    point = sum((_wan(v).value for v in values if v is not None), Decimal(0))
+    items = "、".join(f"{c.label} {_wan(v).show()}" for c, v in zip(st.own, values, strict=True) if v is not None)
     vals = {"count": str(len(st.own)), "covered": show(point), "total": whole.show(), "items": items,
             "gap": show(whole.value - point)}
     ev = [_card_amount_ev(c) for c in st.own] + [evidence(total)]
@@ -319,37 +319,31 @@ _PARTIAL_LIST = re.compile(r"重点|部分|主要|示例|举例|前\d+")
 def _project_sum(rule: object, ctx: Context, st: _State) -> Outcome:
     """Σ the rows of the project tables = the 项目支出 total of the expenditure table (or of the general
     budget table, when the project table lists only that fund's projects)."""
-    rows = st.rows
-    if len(rows) < 2 or any(r.value is None or r.get("unit_known") != "1" for r in rows):
+    rows = st.rows  # every one has a value (_compute_state)
+    if len(rows) < 2 or any(r.get("unit_known") != "1" for r in rows):
         return "not_applicable", []
     titles = {ctx.tables[r.table_index].title for r in rows if r.table_index is not None}
     if any(_PARTIAL_LIST.search(t) for t in titles):
         return "not_applicable", []  # a list of key projects only: not meant to add up
-    totals: list[Fact] = []
-    for kind in _PROJECT_KINDS:
-        cands = [f for f in ctx.table_facts([kind]) if f.concept == "table.total" and f.measure == "project"
-                 and f.period == "current" and f.value is not None and ctx.unit_known(f.table_index)
-                 and f.get("part") != "1"]
-        if len({_wan(f.value).value for f in cands if f.value is not None}) > 1:
-            return "not_applicable", []  # the table's columns were read two ways
-        totals += cands[:1]
+    totals = _project_totals(ctx, rule.tables)  # type: ignore[attr-defined]
     if not totals:
         return "not_applicable", []
     values = [r.value for r in rows if r.value is not None]
     point = sum((_wan(v).value for v in values), Decimal(0))
     covered = interval_of(values)
-    verdicts = []
+    verdicts: list[tuple[Severity, Fact, Amount]] = []
     for t in totals:
         assert t.value is not None
         whole = _wan(t.value)
-        if whole.value == point:
+        sev = judge(covered.overlaps(whole.interval), whole.value == point)
+        if sev is None:
             return "passed", []
-        verdicts.append(("info" if covered.overlaps(whole.interval) else "error", t, whole))
+        verdicts.append((rule.severity if sev == "error" else sev, t, whole))  # type: ignore[attr-defined]
     sev, total, whole = next((v for v in verdicts if v[0] == "info"), verdicts[0])
     shown_rows = rows[:20]
     vals = {"count": str(len(rows)), "sum": show(point), "total": whole.show(), "table": ctx.tables[total.table_index or 0].title}
     ev = [evidence(total)] + [evidence(r) for r in shown_rows]
-    return "failed", [make_finding(rule, sev, vals, ev, whole.show(), show(point),  # type: ignore[arg-type]
+    return "failed", [make_finding(rule, sev, vals, ev, whole.show(), show(point),
                                    show(point - whole.value))]
 
 
@@ -393,11 +387,11 @@ def _amount(rule: object, ctx: Context, st: _State) -> Outcome:
             continue
         applicable = True
         a, b = _wan(r.value), _wan(c.value)
-        if a.value == b.value:
+        verdict = judge(a.interval.overlaps(b.interval), a.value == b.value)
+        if verdict is None:
             continue
-        sev: Severity = "info" if a.interval.overlaps(b.interval) else rule.severity  # type: ignore[attr-defined]
-        decimals = max(a.decimals, 2) if a.decimals <= 2 else 2
-        vals = {"project": c.label, "table_value": a.show(), "perf_value": format_decimal(b.value, max(decimals, 2)),
+        sev: Severity = rule.severity if verdict == "error" else verdict  # type: ignore[attr-defined]
+        vals = {"project": c.label, "table_value": a.show(), "perf_value": show(b.value),
                 "perf_raw": c.value.text or c.value.show(), "perf_unit": c.value.unit,
                 "diff": show(b.value - a.value)}
         findings.append(make_finding(rule, sev, vals, [evidence(r), _card_amount_ev(c)], a.show(), vals["perf_value"],
