@@ -14,7 +14,7 @@ SKIP_SUFFIXES = (".source.md", ".json", ".yaml", ".yml", ".py", ".sh", ".toml")
 
 
 def load_ruleset(rules_path: Path | None = None) -> tuple[Any, list[Any], list[str]]:
-    """(vocabulary, rules, pack names). Raises engine.loader.RuleError on a bad rule file.
+    """(vocabulary, rules, pack names). Raises rulesdir.RuleError on a bad rule file.
 
     The rules come from the rule cache as plain read-only objects (``rulecache.RuleData``): pydantic and
     PyYAML load only when a rule file or the loader changed.

@@ -16,14 +16,15 @@ import typer
 from typer.core import TyperGroup
 
 from auditor import __version__
+from auditor.atomic import write_atomic
+from auditor.reporters import REPORTERS
 
 if TYPE_CHECKING:
     from auditor.model import DocumentResult, Report
 
-FORMATS = ("rich", "json")
+FORMATS = tuple(REPORTERS)
 FAIL_ON = ("error", "warning", "info", "never")
 LANGS = ("zh", "en")
-_SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
 _STDIN_NAME = "<stdin>"
 
 
@@ -116,6 +117,7 @@ def _root(
 def _load(rules_dir: Path | None) -> tuple[Any, list[Any], list[str]]:
     """The rule set; a bad rule file or folder is exit code 2 with the loader's message (file, rule, field)."""
     from auditor import api
+    from auditor.rulesdir import RuleError
 
     if rules_dir is not None and not rules_dir.is_dir():
         _fail(f"规则目录不存在：{rules_dir}")
@@ -123,14 +125,15 @@ def _load(rules_dir: Path | None) -> tuple[Any, list[Any], list[str]]:
         return api.load_ruleset(rules_dir)
     except OSError as exc:
         _fail(f"无法读取规则：{exc.filename or ''} {exc.strerror or exc}".strip())
-    except Exception as exc:
-        # Imported only now: the loader brings pydantic, which a warm rule cache does not need.
-        from auditor.engine.loader import RuleError
+    except RuleError as exc:
+        _fail(f"规则文件有误：{exc}")
 
-        if isinstance(exc, RuleError):
-            _fail(f"规则文件有误：{exc}")
-        # concepts.yaml that is not the vocabulary's shape: still a bad rule file
-        _fail(f"无法加载规则（{rules_dir or '默认规则目录'}）：{type(exc).__name__}: {exc}")
+
+def _close_rules(rules: Sequence[Any], text: str, n: int) -> list[str]:
+    """Rule ids and names that look like a mistyped one, for the error message."""
+    import difflib
+
+    return difflib.get_close_matches(text, sorted({r.id for r in rules} | {r.name for r in rules}), n=n, cutoff=0.5)
 
 
 def _check_selectors(rules: Sequence[Any], selectors: list[str], option: str) -> None:
@@ -139,34 +142,9 @@ def _check_selectors(rules: Sequence[Any], selectors: list[str], option: str) ->
 
     for sel in selectors:
         if not api.select_rules(rules, [sel]):
-            import difflib
-
-            names = sorted({r.id for r in rules} | {r.name for r in rules})
-            close = difflib.get_close_matches(sel, names, n=3, cutoff=0.5)
+            close = _close_rules(rules, sel, 3)
             tip = f"；相近的有：{'、'.join(close)}" if close else "；运行 auditor rules 查看全部规则"
             _fail(f"用法错误：{option} {sel} 没有匹配任何规则{tip}。")
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write beside the target and rename over it, so a reader never sees half a report."""
-    import tempfile
-
-    target = path.resolve()
-    try:
-        mode = target.stat().st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _emit(text: str, output: Path | None, quiet: bool) -> None:
@@ -177,7 +155,7 @@ def _emit(text: str, output: Path | None, quiet: bool) -> None:
     if not output.parent.exists() or output.is_dir():
         _fail(f"无法写入 {output}：目录不存在或目标是目录。")
     try:
-        write_atomic(output, text)
+        write_atomic(output, text.encode("utf-8"))
     except OSError as exc:
         _fail(f"无法写入 {output}：{exc.strerror or exc}")
     if not quiet:
@@ -193,8 +171,10 @@ def _exit_code(report: Report, fail_on: str) -> int:
         return 0
     if any(d.status == "error" for d in report.documents):
         return 1
-    floor = _SEVERITY_RANK[fail_on]
-    hit = any(_SEVERITY_RANK.get(f.severity, 0) >= floor for d in report.documents for f in d.findings)
+    from auditor.model import SEVERITY_ORDER
+
+    floor = SEVERITY_ORDER[fail_on]
+    hit = any(SEVERITY_ORDER.get(f.severity, 0) >= floor for d in report.documents for f in d.findings)
     return 1 if hit else 0
 
 
@@ -299,8 +279,6 @@ def check(
 
     show_progress = not quiet and len(files) > 3 and sys.stderr.isatty()
     report = _run(files, stdin, vocab, rules, packs, jobs or os.cpu_count() or 1, show_progress)
-
-    from auditor.reporters import REPORTERS
 
     detail = "quiet" if quiet else "verbose" if verbose else "normal"
     color = fmt == "rich" and _wants_color(output)
@@ -451,10 +429,7 @@ def explain(
     wanted = rule_id.strip()
     rule = next((r for r in rules if r.id.upper() == wanted.upper() or r.name == wanted), None)
     if rule is None:
-        import difflib
-
-        names = sorted({r.id for r in rules} | {r.name for r in rules})
-        close = difflib.get_close_matches(wanted.upper() if "." in wanted else wanted, names, n=5, cutoff=0.5)
+        close = _close_rules(rules, wanted.upper() if "." in wanted else wanted, 5)
         tip = f"相近的规则：{'、'.join(close)}。" if close else "运行 auditor rules 查看全部规则。"
         _fail(f"未知规则 “{rule_id}”。{tip}")
     sys.stdout.write(explain_text(rule, lang))

@@ -169,6 +169,8 @@ def frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
     df = pd.DataFrame(list(rows), columns=list(COLUMNS))
     df["line"] = df["line"].astype("int64")
     df["page"] = df["page"].astype("Int64")
+    if df.empty:  # no rows: pandas cannot infer the text columns' dtype, so give it
+        df = df.astype({c: "string" for c in COLUMNS if c not in ("line", "page")})
     try:
         return fact_schema().validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:

@@ -10,12 +10,16 @@ atomically (temporary file + rename), so a concurrent reader never sees half of 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
+
+from auditor.atomic import write_atomic
+from auditor.rulesdir import RuleError, pack_files
 
 _PKG = Path(__file__).resolve().parent
 # The code that shapes a cached value: the YAML readers, the rule models and RuleData itself.
@@ -25,7 +29,6 @@ _CODE_FILES = (
     _PKG / "rulecache.py",
     _PKG / "__init__.py",
 )
-_RULE_SUFFIXES = (".yaml", ".yml")
 
 T = TypeVar("T")
 
@@ -63,10 +66,16 @@ def _cache_dir() -> Path:
     return Path(base)
 
 
+@functools.cache
+def _code() -> tuple[bytes, ...]:
+    """The code files' bytes, read once per process."""
+    return tuple(p.read_bytes() for p in _CODE_FILES if p.exists())
+
+
 def _digest(tag: str, key_parts: list[bytes]) -> str:
     """Hash of the tag, the code files and every key part, each part length-prefixed so boundaries count."""
     h = hashlib.sha256()
-    for part in (tag.encode(), *(p.read_bytes() for p in _CODE_FILES if p.exists()), *key_parts):
+    for part in (tag.encode(), *_code(), *key_parts):
         h.update(len(part).to_bytes(8, "little"))
         h.update(part)
     return h.hexdigest()[:32]
@@ -74,19 +83,11 @@ def _digest(tag: str, key_parts: list[bytes]) -> str:
 
 def _store(path: Path, value: object) -> None:
     """Write atomically; a cache that cannot be written (read-only home, unpicklable value) is skipped."""
-    import tempfile  # only on a miss: it costs a few milliseconds to import
-
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     except Exception:
-        Path(tmp).unlink(missing_ok=True)
+        pass
 
 
 def cached(
@@ -110,17 +111,20 @@ def cached(
     return value
 
 
+def parse_yaml(path: Path, data: bytes) -> Any:
+    """YAML bytes → data; a syntax error is a RuleError naming the file (exit code 2, like any bad rule file)."""
+    import yaml
+
+    try:
+        return yaml.load(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        raise RuleError(f"{path}: YAML 语法错误 (YAML syntax error): {exc}") from None
+
+
 def load_yaml(path: Path) -> Any:
     """A YAML file's data; PyYAML is imported only when the file's bytes are new to the cache."""
     data = path.read_bytes()
-
-    def build() -> Any:
-        import yaml
-
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        return yaml.load(data, Loader=loader)
-
-    return cached([data], build, "yaml")
+    return cached([data], lambda: parse_yaml(path, data), "yaml")
 
 
 def _is_ruleset(value: object) -> bool:
@@ -135,15 +139,14 @@ def _is_ruleset(value: object) -> bool:
 
 
 def load_rules(rules_dir: Path) -> tuple[list[RuleData], list[str]]:
-    """The rule packs of rules_dir, validated, as RuleData; a bad pack raises the loader's RuleError.
+    """The rule packs of rules_dir, validated, as RuleData; a bad pack raises RuleError.
 
-    The key covers every YAML file under rules_dir (a superset of the packs the loader reads, so that
-    no pack can change unseen); pydantic and PyYAML are imported only when the key is new.
+    The key covers exactly the packs the loader reads (rulesdir.pack_files); pydantic and PyYAML are
+    imported only when the key is new.
     """
-    files = sorted(p for p in rules_dir.rglob("*") if p.suffix in _RULE_SUFFIXES and p.is_file())
     key: list[bytes] = []
-    for p in files:
-        key += [p.relative_to(rules_dir).as_posix().encode(), p.read_bytes()]
+    for p in pack_files(rules_dir):
+        key += [p.name.encode(), p.read_bytes()]
 
     def build() -> tuple[list[RuleData], list[str]]:
         from auditor.engine import loader  # pydantic and PyYAML come with it

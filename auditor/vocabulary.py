@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NoReturn
 
-from auditor.rulesdir import rules_dir
+from auditor.rulesdir import RuleError, rules_dir
 
 _QUOTES = str.maketrans("", "", "“”\"'‘’「」『』《》")
 _NUMBERING = re.compile(
@@ -112,8 +112,6 @@ _TOP_FIELDS = {"table_kinds", "measures", "concepts", "economic_groups"}
 
 def _bad(path: Path, field: str, zh: str, en: str) -> NoReturn:
     """The rule packs' error path (RuleError, exit code 2), naming the file and the field."""
-    from auditor.engine.loader import RuleError
-
     raise RuleError(f"{path}: 字段 {field}: {zh} ({en})")
 
 
@@ -195,23 +193,12 @@ def _read(path: Path) -> object:
     """The parsed YAML; a syntax error is a RuleError like a rule pack's."""
     from auditor.rulecache import load_yaml
 
-    try:
-        return load_yaml(path)
-    except OSError:
-        raise
-    except Exception as exc:  # yaml.YAMLError; yaml itself loads only when the file is parsed
-        import yaml
-
-        if isinstance(exc, yaml.YAMLError):
-            from auditor.engine.loader import RuleError
-
-            raise RuleError(f"{path}: YAML 语法错误 (YAML syntax error): {exc}") from None
-        raise
+    return load_yaml(path)
 
 
 @lru_cache(maxsize=4)
 def load_vocabulary(path: Path | None = None) -> Vocabulary:
-    """rules/concepts.yaml as a Vocabulary; a malformed file raises engine.loader.RuleError naming the field."""
+    """rules/concepts.yaml as a Vocabulary; a malformed file raises RuleError naming the field."""
     file = path or rules_dir() / "concepts.yaml"
     data = _check_shape(file, _read(file))
     kinds = tuple(

@@ -193,3 +193,11 @@ def test_schema_rejects_value_wan_for_a_count_once_per_row() -> None:
         frame([GOOD_ROW, dict(GOOD_ROW, unit="人", value="5", value_wan="5")])
     message = info.value.message
     assert "共 1 处" in message and "列 value_wan" in message
+
+
+def test_a_document_without_figures_gives_an_empty_table(tmp_path: Path) -> None:
+    doc = tmp_path / "empty_facts.txt"
+    doc.write_text("某某局2025年部门预算\n\n本局没有其他内容。\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["extract", str(doc), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().split("\n") == [",".join(COLUMNS)]

@@ -9,7 +9,8 @@ import yaml
 from typer.testing import CliRunner
 
 from auditor.cli import app
-from auditor.engine.loader import load_rules, pack_files
+from auditor.engine.loader import load_rules
+from auditor.rulesdir import pack_files
 
 RULES = Path(__file__).resolve().parent.parent / "rules"
 PACKS = pack_files(RULES)

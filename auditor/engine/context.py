@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from auditor.amounts import Amount, Interval, format_decimal
+from auditor.amounts import Amount, Interval, format_decimal, sum_intervals
 from auditor.model import Document, Evidence, Fact, Finding, Severity, Table
 from auditor.vocabulary import Vocabulary
 
@@ -55,10 +55,7 @@ def judge(interval_ok: bool, exact_ok: bool) -> Severity | None:
 
 
 def interval_of(amounts: Iterable[Amount], unit: str = "万元") -> Interval:
-    total = Interval.exact(Decimal(0))
-    for a in amounts:
-        total = total + a.in_unit(unit).interval
-    return total
+    return sum_intervals(a.in_unit(unit).interval for a in amounts)
 
 
 class SafeDict(dict[str, str]):

@@ -7,13 +7,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from auditor.rulecache import RuleData
+from auditor.rulecache import RuleData, parse_yaml
+from auditor.rulesdir import RuleError, pack_files
 
 Sev = Literal["error", "warning", "info"]
-
-
-class RuleError(Exception):
-    """A rule file that cannot be used; the CLI turns it into exit code 2."""
 
 
 class _Base(BaseModel):
@@ -172,34 +169,16 @@ def plain_rules(rules: list[Rule]) -> list[RuleData]:
     return [model(r) for r in rules]
 
 
-def pack_files(rules_dir: Path) -> list[Path]:
-    return sorted(p for p in rules_dir.glob("*.yaml") if p.name != "concepts.yaml")
-
-
 def load_rules(rules_dir: Path) -> tuple[list[Rule], list[str]]:
-    """All packs under rules_dir; cached by the files' bytes so that YAML and pydantic run only on change."""
-    from auditor.rulecache import cached
-
+    """All packs under rules_dir, validated; rulecache.load_rules keeps the result, so this runs on a change only."""
     files = pack_files(rules_dir)
-    blobs = [p.read_bytes() for p in files]
-
-    def build() -> tuple[list[Rule], list[str]]:
-        import yaml
-
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        rules: list[Rule] = []
-        for path, blob in zip(files, blobs, strict=True):
-            try:
-                data = yaml.load(blob, Loader=loader)
-            except yaml.YAMLError as exc:
-                raise RuleError(f"{path}: YAML 语法错误 (YAML syntax error): {exc}") from None
-            rules.extend(_parse(path, data))
-        seen: dict[str, str] = {}
-        for r in rules:
-            for key in (r.id, r.name):
-                if key in seen:
-                    raise RuleError(f"规则 {r.id}: 重复的 id 或 name “{key}” (duplicate rule id or name)")
-                seen[key] = r.id
-        return rules, [p.stem for p in files]
-
-    return cached([p.name.encode() for p in files] + blobs, build, "rules")
+    rules: list[Rule] = []
+    for path in files:
+        rules.extend(_parse(path, parse_yaml(path, path.read_bytes())))
+    seen: dict[str, str] = {}
+    for r in rules:
+        for key in (r.id, r.name):
+            if key in seen:
+                raise RuleError(f"规则 {r.id}: 重复的 id 或 name “{key}” (duplicate rule id or name)")
+            seen[key] = r.id
+    return rules, [p.stem for p in files]

@@ -20,7 +20,7 @@ class Renderer(Protocol):
     ) -> str: ...
 
 
-_MODULES = {"json": "auditor.reporters.json", "rich": "auditor.reporters.terminal"}
+_MODULES = {"rich": "auditor.reporters.terminal", "json": "auditor.reporters.json"}  # the first is the default
 
 
 class _Registry(Mapping[str, Renderer]):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from auditor.amounts import Amount, Interval, max_decimals
+from auditor.amounts import Amount, Interval, max_decimals, point_sum, sum_intervals
 from auditor.engine.context import Context, evidence, judge, make_finding, show
 from auditor.extract.tables import cell_amount, cell_text
 from auditor.model import Evidence, Fact, Finding, Location, Table, TRow
@@ -24,15 +24,12 @@ Outcome = tuple[str, list[Finding]]
 
 
 def _interval(values: list[Amount | None]) -> Interval:
-    total = Interval.exact(Decimal(0))
-    for v in values:
-        if v is not None:
-            total = total + v.interval
-    return total
+    """A blank cell counts as an exact 0."""
+    return sum_intervals(v.interval for v in values if v is not None)
 
 
 def _point(values: list[Amount | None]) -> Decimal:
-    return sum((v.value for v in values if v is not None), Decimal(0))
+    return point_sum(v for v in values if v is not None)
 
 
 def check_sum(rule: SumRule, ctx: Context) -> Outcome:
