@@ -87,7 +87,7 @@ def extract(doc: Document, vocab: Vocabulary) -> tuple[Recognised, dict[str, Any
     paras = paragraphs(doc)
     facts.extend(narrative_facts(doc, narrative_aliases(vocab), year if isinstance(year, int) else None,
                                  subject_aliases(tables), paras))
-    facts.extend(performance_facts(doc, tables, paras))
+    facts.extend(performance_facts(doc, tables, vocab.performance, paras))
     return rec, meta, facts
 
 

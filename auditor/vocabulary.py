@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NoReturn
@@ -78,11 +78,33 @@ class Concept:
 
 
 @dataclass(frozen=True, slots=True)
+class CardFields:
+    """The words of a project performance table (concepts.yaml ``performance_fields``), normalised."""
+
+    name: tuple[str, ...] = ()  # 项目名称: starts a card
+    dept: tuple[str, ...] = ()  # 主管部门(及代码)
+    unit: tuple[str, ...] = ()  # 实施单位
+    annual: tuple[str, ...] = ()  # this year's amount, preferred
+    total: tuple[str, ...] = ()  # an amount of unstated period
+    term: tuple[str, ...] = ()  # the whole implementation period's amount, used last
+    other: tuple[str, ...] = ()  # other keys of a card (项目编码 …): a key, never a value
+    indicators: tuple[str, ...] = ()  # where a card's indicator section begins
+    markers: tuple[str, ...] = ()  # words that make a grid a performance table
+    not_names: tuple[str, ...] = ()  # header words that are never a project's name
+    keys: frozenset[str] = field(default=frozenset(), init=False)  # every key word: derived, asked per cell
+
+    def __post_init__(self) -> None:
+        keys = frozenset(self.name + self.dept + self.unit + self.annual + self.total + self.term + self.other)
+        object.__setattr__(self, "keys", keys)
+
+
+@dataclass(frozen=True, slots=True)
 class Vocabulary:
     kinds: tuple[TableKind, ...]
     measures: tuple[tuple[str, tuple[str, ...]], ...]
     concepts: dict[str, Concept]
     economic_groups: dict[str, tuple[str, ...]]
+    performance: CardFields = CardFields()
 
     def present_kinds(self, kinds: set[str]) -> set[str]:
         """Kinds present, counting a kind that stands in for another (一般公共预算支出表 for 支出表)."""
@@ -107,7 +129,8 @@ def _groups(raw: object) -> tuple[tuple[str, ...], ...]:
 
 _KIND_FIELDS = {"id", "name", "name_en", "titles", "exclude", "headers", "core", "empty_ok", "satisfies"}
 _CONCEPT_FIELDS = {"name", "name_en", "aliases", "tables", "code"}
-_TOP_FIELDS = {"table_kinds", "measures", "concepts", "economic_groups"}
+_TOP_FIELDS = {"table_kinds", "measures", "concepts", "economic_groups", "performance_fields"}
+_CARD_FIELDS = set(CardFields.__dataclass_fields__) - {"keys"}
 
 
 def _bad(path: Path, field: str, zh: str, en: str) -> NoReturn:
@@ -182,6 +205,10 @@ def _check_shape(path: Path, data: object) -> dict[str, Any]:
                 words(c[key], f"concepts.{cid}.{key}")
         if c.get("code") is not None:
             text(c["code"], f"concepts.{cid}.code")
+    for key, ws in mapping(top.get("performance_fields") or {}, "performance_fields").items():
+        if key not in _CARD_FIELDS:
+            _bad(path, f"performance_fields.{key}", f"未知字段（可用：{'、'.join(sorted(_CARD_FIELDS))}）", "unknown field")
+        words(ws, f"performance_fields.{key}")
     for code, names in mapping(top.get("economic_groups") or {}, "economic_groups").items():
         if not isinstance(code, str):
             _bad(path, f"economic_groups.{code}", "科目编码应加引号写成字符串（如 \"301\"）", "quote the code")
@@ -216,7 +243,8 @@ def load_vocabulary(path: Path | None = None) -> Vocabulary:
         for cid, c in data["concepts"].items()
     }
     groups = {code: tuple(normalise(n) for n in names) for code, names in data.get("economic_groups", {}).items()}
-    return Vocabulary(kinds, measures, concepts, groups)
+    card = CardFields(**{k: tuple(normalise(w) for w in ws) for k, ws in (data.get("performance_fields") or {}).items()})
+    return Vocabulary(kinds, measures, concepts, groups, card)
 
 
 def classify_title(vocab: Vocabulary, title: str) -> tuple[TableKind, float] | None:

@@ -21,7 +21,7 @@ DOCS = Path(__file__).resolve().parent / "data" / "docs"
 
 def _facts(text: str, vocab: Any) -> list[Fact]:
     doc = read_document(Path("case.txt"), data=text.encode("utf-8"))
-    return performance_facts(doc, recognise(doc, vocab).tables)
+    return performance_facts(doc, recognise(doc, vocab).tables, vocab.performance)
 
 
 CARD = """项目支出绩效目标表

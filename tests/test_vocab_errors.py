@@ -48,6 +48,7 @@ CASES = {
         _replace('  "301": [工资福利支出]\n', "  301: [工资福利支出]\n"),
         ["economic_groups.301"],
     ),
+    "performance-field-unknown": (_replace("  markers: [", "  marker: ["), ["performance_fields.marker", "未知字段"]),
     "not-a-mapping": (lambda _text: "- just\n- a list\n", ["应为映射"]),
 }
 

@@ -29,25 +29,12 @@ from auditor.extract.narrative import Paragraph, paragraphs
 from auditor.extract.tables import cell_amount, cell_text
 from auditor.model import Block, Document, Fact, Line, Location, RawRow, Table
 from auditor.recognise.grid import find_unit
-from auditor.vocabulary import normalise
+from auditor.vocabulary import CardFields, normalise
 
 PERF = "performance.target"
 ROW = "projects.row"
 STATED = "performance.published_count"
 
-_NAME_KEYS = ("项目名称",)
-_DEPT_KEYS = ("主管部门及代码", "主管部门及编码", "主管部门名称及代码", "主管部门", "主管部门名称", "预算主管部门", "主管单位")
-_UNIT_KEYS = ("实施单位", "项目实施单位", "实施单位名称", "执行单位", "项目单位", "预算单位")
-_ANNUAL_KEYS = ("年度资金总额", "年度资金申请总额", "本年度资金总额", "年度预算数", "年度预算", "本年预算数", "本年预算",
-                "年度金额", "当年预算", "年度资金")
-_TOTAL_KEYS = ("预算数", "资金总额", "项目资金总额", "项目总金额", "项目金额", "预算金额", "项目预算", "项目资金", "金额",
-               "资金规模")
-_TERM_KEYS = ("实施期资金总额", "项目总投资", "总投资", "实施期资金")
-_ALL_KEYS = frozenset(_NAME_KEYS + _DEPT_KEYS + _UNIT_KEYS + _ANNUAL_KEYS + _TOTAL_KEYS + _TERM_KEYS
-                      + ("项目编码", "项目代码", "项目属性", "项目期", "项目性质", "项目类别", "项目类型"))
-_INDICATOR_WORDS = ("指标", "绩效目标", "年度目标", "总体目标", "实施期目标")
-_PERF_WORDS = ("绩效目标", "绩效指标", "一级指标", "三级指标", "年度目标", "产出指标")
-_HEADER_WORDS = {"合计", "总计", "小计", "金额", "预算数", "项目名称", "单位", "类型", "单位名称", "项目", "科目名称"}
 _PAREN_UNIT = re.compile(r"[(（]\s*(?:单位\s*[:：]?\s*)?(万元|元)\s*[)）]")
 _VALUE_UNIT = re.compile(r"^(.*?\d)\s*(万元|元)$")
 _DEPT_VALUE = re.compile(r"^[\[［(（]?(\d{2,12})[\]］)）]?\s*[-－—–_:：]?\s*(.*)$")
@@ -91,10 +78,11 @@ def dept_parts(value: str) -> tuple[str, str]:
     return "", t
 
 
-def performance_facts(doc: Document, tables: Sequence[Table], paras: Sequence[Paragraph] | None = None) -> list[Fact]:
-    """Every performance table of the document, the project rows of its project tables, the stated count
-    (from the narrative's paragraphs, when the caller has built them already)."""
-    cards = _read_blocks(doc)
+def performance_facts(doc: Document, tables: Sequence[Table], fields: CardFields,
+                      paras: Sequence[Paragraph] | None = None) -> list[Fact]:
+    """Every performance table of the document (read with the vocabulary's card words), the project rows of
+    its project tables, the stated count (from the narrative's paragraphs, when the caller has built them)."""
+    cards = _read_blocks(doc, fields)
     known_units = {project_key(n) for c in cards for n in (c.dept_name, c.unit_name) if n}
     facts = [c.fact() for c in cards]
     facts.extend(_project_rows(tables, known_units))
@@ -145,35 +133,35 @@ def _key(cell: str) -> tuple[str, str | None]:
     return t.rstrip(":："), unit
 
 
-def _is_key(cell: str) -> bool:
+def _is_key(cell: str, f: CardFields) -> bool:
     t = normalise(cell)
     k, _ = _key(cell)
-    return k in _ALL_KEYS or t.endswith((":", "：")) or t.startswith("其中")
+    return k in f.keys or t.endswith((":", "：")) or t.startswith("其中")
 
 
-def _value_after(cells: tuple[str, ...], i: int) -> str | None:
+def _value_after(cells: tuple[str, ...], i: int, f: CardFields) -> str | None:
     """The value cell of the key in cell i: the next non-blank cell, unless that is another key."""
     for j in range(i + 1, len(cells)):
         if not cells[j].strip():
             continue
-        return None if _is_key(cells[j]) else cells[j].strip()
+        return None if _is_key(cells[j], f) else cells[j].strip()
     return None
 
 
-def _plausible_name(value: str) -> bool:
+def _plausible_name(value: str, f: CardFields) -> bool:
     t = normalise(value)
-    return (len(t) >= 2 and parse_amount(value) is None and t not in _HEADER_WORDS and "指标" not in t
-            and not _is_key(value))
+    return (len(t) >= 2 and parse_amount(value) is None and t not in f.not_names and "指标" not in t
+            and not _is_key(value, f))
 
 
 def _has_any(rows: Sequence[RawRow], words: Sequence[str]) -> bool:
     return any(w in normalise(c) for r in rows for c in r.cells for w in words)
 
 
-def _indicators_start(rows: Sequence[RawRow], start: int) -> int:
+def _indicators_start(rows: Sequence[RawRow], start: int, f: CardFields) -> int:
     """Where a card's indicator section begins: fields are read only above it (cost indicators are no amounts)."""
     for k in range(start + 1, len(rows)):
-        if any(w in _key(c)[0] for c in rows[k].cells[:2] for w in _INDICATOR_WORDS):
+        if any(w in _key(c)[0] for c in rows[k].cells[:2] for w in f.indicators):
             return k
     return len(rows)
 
@@ -188,7 +176,7 @@ def _parse_value_amount(text: str, unit: str | None) -> tuple[Amount | None, str
     return parse_amount(t, unit), unit
 
 
-def _fill_fields(card: _Card, rows: Sequence[RawRow], default_unit: str | None) -> None:
+def _fill_fields(card: _Card, rows: Sequence[RawRow], default_unit: str | None, f: CardFields) -> None:
     """Department, implementing unit and amount from the rows of one card (above its indicators)."""
     found: dict[str, tuple[Amount, str, int, str | None]] = {}
     card_unit = next((u for r in rows for c in r.cells if (u := _key(c)[1])), None) or default_unit
@@ -196,20 +184,20 @@ def _fill_fields(card: _Card, rows: Sequence[RawRow], default_unit: str | None) 
         row_unit = next((u for c in r.cells[:1] if (u := _key(c)[1])), None)
         for i, cell in enumerate(r.cells):
             k, key_unit = _key(cell)
-            if not k or k not in _ALL_KEYS:
+            if not k or k not in f.keys:
                 continue
-            value = _value_after(r.cells, i)
+            value = _value_after(r.cells, i, f)
             if value is None:
                 continue
-            if k in _DEPT_KEYS and not card.dept:
+            if k in f.dept and not card.dept:
                 card.dept, card.dept_line = value, r.loc.line
-            elif k in _UNIT_KEYS and not card.unit_name:
+            elif k in f.unit and not card.unit_name:
                 card.unit_name = normalise(value)
-            elif k in _ANNUAL_KEYS + _TOTAL_KEYS + _TERM_KEYS:
+            elif k in f.annual + f.total + f.term:
                 amount, unit = _parse_value_amount(value, key_unit or row_unit or card_unit)
                 if amount is None:
                     continue
-                scope = "annual" if k in _ANNUAL_KEYS else "term" if k in _TERM_KEYS else "total"
+                scope = "annual" if k in f.annual else "term" if k in f.term else "total"
                 found.setdefault(scope, (amount, k, r.loc.line, unit))
     for scope in ("annual", "total", "term"):
         if scope in found:
@@ -288,7 +276,7 @@ def _list_cards(rows: Sequence[RawRow], layout: _ListLayout) -> list[_Card]:
     return cards
 
 
-def _read_blocks(doc: Document) -> list[_Card]:
+def _read_blocks(doc: Document, f: CardFields) -> list[_Card]:
     cards: list[_Card] = []
     prose: list[Line] = []
     listing: _ListLayout | None = None
@@ -310,37 +298,38 @@ def _read_blocks(doc: Document) -> list[_Card]:
             listing = layout
             cards.extend(_list_cards(rows, layout))
             continue
-        cards.extend(_block_cards(block, titles, perf_title, prose_unit))
+        cards.extend(_block_cards(block, titles, perf_title, prose_unit, f))
     return cards
 
 
-def _block_cards(block: Block, titles: list[tuple[str, Line]], perf_title: bool, prose_unit: str | None) -> list[_Card]:
+def _block_cards(block: Block, titles: list[tuple[str, Line]], perf_title: bool, prose_unit: str | None,
+                 f: CardFields) -> list[_Card]:
     """Cards (a 项目名称 key with its value starts one) or, when the block has none, a grid titled after its project."""
     rows = list(block.rows)
     starts: list[tuple[int, str, str]] = []
     for k, r in enumerate(rows):
         for i, c in enumerate(r.cells):
-            if "名称" in c and _key(c)[0] in _NAME_KEYS and (got := _value_after(r.cells, i)) and _plausible_name(got):
+            if _key(c)[0] in f.name and (got := _value_after(r.cells, i, f)) and _plausible_name(got, f):
                 starts.append((k, got, "\t".join(r.cells)))
                 break
     out: list[_Card] = []
     if not starts:
         name = _titled_name(titles[0][0]) if titles and "绩效目标" in titles[0][0] else None
-        if name and _has_any(rows, _PERF_WORDS):
+        if name and _has_any(rows, f.markers):
             card = _Card(normalise(name), titles[0][1].loc, titles[0][1].text.strip())
-            _fill_fields(card, rows[: _indicators_start(rows, -1)], prose_unit)
+            _fill_fields(card, rows[: _indicators_start(rows, -1, f)], prose_unit, f)
             out.append(card)
         return out
     for n, (k, name, text) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(rows)
         region = rows[k:end]
-        if not (perf_title or _has_any(region, _PERF_WORDS)):
+        if not (perf_title or _has_any(region, f.markers)):
             continue
         prev_end = starts[n - 1][0] + 1 if n else 0
-        above = [r for r in rows[max(prev_end, k - 2) : k] if any(_key(c)[0] in _DEPT_KEYS + _UNIT_KEYS for c in r.cells)]
+        above = [r for r in rows[max(prev_end, k - 2) : k] if any(_key(c)[0] in f.dept + f.unit for c in r.cells)]
         card = _Card(normalise(name), rows[k].loc, text)
-        _fill_fields(card, above + rows[k : k + _indicators_start(region, 0)], prose_unit)
-        other_keys = [c for c in rows[k].cells if _key(c)[0] in _ALL_KEYS and _key(c)[0] not in _NAME_KEYS]
+        _fill_fields(card, above + rows[k : k + _indicators_start(region, 0, f)], prose_unit, f)
+        other_keys = [c for c in rows[k].cells if (key := _key(c)[0]) in f.keys and key not in f.name]
         if card.dept or card.unit_name or card.amount_key or other_keys:
             out.append(card)  # a lone 项目名称 cell with nothing else is a list's header, not a card
     return out
