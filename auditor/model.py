@@ -109,6 +109,41 @@ class Table:
 
 
 @dataclass(frozen=True, slots=True)
+class Figure:
+    """A figure of a narrative statement with the line it was printed on."""
+
+    amount: Amount
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeReading:
+    """One way of binding a change statement's figures to their roles; any may be missing."""
+
+    current: Figure | None = None
+    prior: Figure | None = None
+    delta: Figure | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeStatement:
+    """“(本年)C，比上年(P)增加Δ，增长r%”: the direction words and every reading of its figures.
+
+    ``subject`` is the concept the clause names (when it names one): a reading without a current figure
+    takes that concept's figure from the tables. ``first_line`` is where the clause starts.
+    """
+
+    direction: str  # up / down / flat: the word before Δ (or before the rate when there is no Δ)
+    rate_direction: str  # up / down / "" (增幅 and the like carry none)
+    word: str
+    rate_word: str
+    rate: Figure | None
+    readings: tuple[ChangeReading, ...]
+    subject: str = ""
+    first_line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Fact:
     """One figure tied to a concept: from a table cell or from a sentence of the narrative."""
 
@@ -124,8 +159,9 @@ class Fact:
     column: str | None = None
     code: str | None = None
     text: str = ""
-    kind: Literal["amount", "share", "change", "count", "rate", "performance", "project"] = "amount"
+    kind: Literal["amount", "share", "change", "count", "rate", "performance", "project", "statement"] = "amount"
     extra: tuple[tuple[str, str], ...] = ()
+    statement: ChangeStatement | None = None
 
     def get(self, key: str) -> str | None:
         for k, v in self.extra:
@@ -143,6 +179,8 @@ class Evidence:
     table: str | None = None
     column: str | None = None
     text: str = ""
+    unit: str = ""  # the unit the figure was printed in (元, 万元, %)
+    printed: str = ""  # the figure as printed (thousands separators kept)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from auditor.engine.run import run_rules
 from auditor.extract.classes import subject_aliases
 from auditor.extract.narrative import narrative_facts, paragraphs
 from auditor.extract.performance import performance_facts
+from auditor.extract.statements import change_statements
 from auditor.extract.tables import table_facts
 from auditor.ingest import IngestError, read_document
 from auditor.model import DocError, Document, DocumentResult, Fact, RuleOutcome, Table, TableInfo
@@ -85,8 +86,11 @@ def extract(doc: Document, vocab: Vocabulary) -> tuple[Recognised, dict[str, Any
         facts.extend(table_facts(vocab, t, i))
     year = meta.get("year")
     paras = paragraphs(doc)
-    facts.extend(narrative_facts(doc, narrative_aliases(vocab), year if isinstance(year, int) else None,
-                                 subject_aliases(tables), paras))
+    aliases = narrative_aliases(vocab)
+    subjects = subject_aliases(tables)
+    facts.extend(narrative_facts(doc, aliases, year if isinstance(year, int) else None, subjects, paras))
+    facts.extend(change_statements(paras, vocab.statements, year if isinstance(year, int) else None,
+                                   aliases + [(name, "code." + code) for name, code in subjects.items()]))
     facts.extend(performance_facts(doc, tables, vocab.performance, paras))
     return rec, meta, facts
 

@@ -99,12 +99,27 @@ class CardFields:
 
 
 @dataclass(frozen=True, slots=True)
+class StatementWords:
+    """The words the narrative grammar reads roles from (concepts.yaml ``statement_words``), normalised."""
+
+    up: tuple[str, ...] = ()  # 增加, 增长 …: the figure rose
+    down: tuple[str, ...] = ()  # 减少, 下降 …: it fell
+    flat: tuple[str, ...] = ()  # 持平, 相同 …: no change
+    rate_marks: tuple[str, ...] = ()  # 增幅, 降幅 …: a rate without direction of its own
+    prior: tuple[str, ...] = ()  # 上年, 去年, 执行数 …: a figure of the earlier period
+    not_prior: tuple[str, ...] = ()  # 上年结转 …: this period's figure although a prior word is in its name
+    compare: tuple[str, ...] = ()  # 比, 较, 同比 …: what the change is measured against
+    current_cues: tuple[str, ...] = ()  # 预算安排, 预算数为 …: this year's figure of the topic in hand
+
+
+@dataclass(frozen=True, slots=True)
 class Vocabulary:
     kinds: tuple[TableKind, ...]
     measures: tuple[tuple[str, tuple[str, ...]], ...]
     concepts: dict[str, Concept]
     economic_groups: dict[str, tuple[str, ...]]
     performance: CardFields = CardFields()
+    statements: StatementWords = StatementWords()
 
     def present_kinds(self, kinds: set[str]) -> set[str]:
         """Kinds present, counting a kind that stands in for another (一般公共预算支出表 for 支出表)."""
@@ -129,8 +144,9 @@ def _groups(raw: object) -> tuple[tuple[str, ...], ...]:
 
 _KIND_FIELDS = {"id", "name", "name_en", "titles", "exclude", "headers", "core", "empty_ok", "satisfies"}
 _CONCEPT_FIELDS = {"name", "name_en", "aliases", "tables", "code"}
-_TOP_FIELDS = {"table_kinds", "measures", "concepts", "economic_groups", "performance_fields"}
+_TOP_FIELDS = {"table_kinds", "measures", "concepts", "economic_groups", "performance_fields", "statement_words"}
 _CARD_FIELDS = set(CardFields.__dataclass_fields__) - {"keys"}
+_STATEMENT_FIELDS = set(StatementWords.__dataclass_fields__)
 
 
 def _bad(path: Path, field: str, zh: str, en: str) -> NoReturn:
@@ -209,6 +225,10 @@ def _check_shape(path: Path, data: object) -> dict[str, Any]:
         if key not in _CARD_FIELDS:
             _bad(path, f"performance_fields.{key}", f"未知字段（可用：{'、'.join(sorted(_CARD_FIELDS))}）", "unknown field")
         words(ws, f"performance_fields.{key}")
+    for key, ws in mapping(top.get("statement_words") or {}, "statement_words").items():
+        if key not in _STATEMENT_FIELDS:
+            _bad(path, f"statement_words.{key}", f"未知字段（可用：{'、'.join(sorted(_STATEMENT_FIELDS))}）", "unknown field")
+        words(ws, f"statement_words.{key}")
     for code, names in mapping(top.get("economic_groups") or {}, "economic_groups").items():
         if not isinstance(code, str):
             _bad(path, f"economic_groups.{code}", "科目编码应加引号写成字符串（如 \"301\"）", "quote the code")
@@ -244,7 +264,8 @@ def load_vocabulary(path: Path | None = None) -> Vocabulary:
     }
     groups = {code: tuple(normalise(n) for n in names) for code, names in data.get("economic_groups", {}).items()}
     card = CardFields(**{k: tuple(normalise(w) for w in ws) for k, ws in (data.get("performance_fields") or {}).items()})
-    return Vocabulary(kinds, measures, concepts, groups, card)
+    said = StatementWords(**{k: tuple(normalise(w) for w in ws) for k, ws in (data.get("statement_words") or {}).items()})
+    return Vocabulary(kinds, measures, concepts, groups, card, said)
 
 
 def classify_title(vocab: Vocabulary, title: str) -> tuple[TableKind, float] | None:

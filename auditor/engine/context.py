@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from auditor.amounts import Amount, Interval, format_decimal, sum_intervals
 from auditor.model import Document, Evidence, Fact, Finding, Severity, Table
@@ -52,6 +52,25 @@ def judge(interval_ok: bool, exact_ok: bool) -> Severity | None:
     if exact_ok:
         return None
     return "info" if interval_ok else "error"
+
+
+def judge_stated(stated: Amount, computed: Interval, point: Decimal, forced_to_total: bool = False) -> Severity | None:
+    """The one severity policy for a stated rate or share against the figures it is computed from.
+
+    None: the figures give the stated value. info: some values inside the printed figures' rounding
+    intervals give it (尾差). warning: a recognisable slip — the value truncated instead of rounded, or
+    one unit of the last digit off in a list of shares printed to add up to 100 %. error: otherwise.
+    """
+    unit = Decimal(10) ** (-stated.decimals) if stated.decimals > 0 else Decimal(1)
+    if point.quantize(unit, rounding=ROUND_HALF_UP) == stated.value:
+        return None
+    if computed.overlaps(stated.interval):
+        return "info"
+    if stated.value >= 0 and computed.hi >= stated.value and computed.lo < stated.value + unit:
+        return "warning"  # truncated: every value in [stated, stated + one unit) prints as stated when cut
+    if forced_to_total and abs(point.quantize(unit, rounding=ROUND_HALF_UP) - stated.value) == unit:
+        return "warning"
+    return "error"
 
 
 def interval_of(amounts: Iterable[Amount], unit: str = "万元") -> Interval:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from auditor.amounts import Amount, parse_amount
 from auditor.extract.classes import subject_ok
-from auditor.model import Document, Fact, Line, Location
+from auditor.extract.holes import refill
+from auditor.model import Document, Fact, Location
 
 _END = "。！？；;!?"
 _PAGE_LINE = re.compile(r"^\s*(?:[-—–]\s*)?\d{1,3}(?:\s*[-—–])?\s*$|^\s*第\s*\d+\s*页")
@@ -50,17 +51,18 @@ def paragraphs(doc: Document) -> list[Paragraph]:
             flush()
             continue
         last_no = -1
-        for line in block.lines:
+        for vline in refill(block.lines):
+            line = vline.first
             blank = last_no >= 0 and line.loc.line > last_no + 1  # readers drop blank lines from prose blocks
-            last_no = line.loc.line
-            text = _norm_chars(line)
-            if not text or _PAGE_LINE.match(line.text):
+            last_no = max(n for _, n in vline.chars) if vline.chars else line.loc.line
+            text = _norm_chars(vline.chars)
+            if not text or _PAGE_LINE.match(vline.raw):
                 continue
-            if buf and (buf[-1][0] in _END or _HEADING.match(line.text) or (heading_only and blank)):
+            if buf and (buf[-1][0] in _END or _HEADING.match(vline.raw) or (heading_only and blank)):
                 flush()
-            heading_only = not buf and _is_heading_line(line.text, len(text))
+            heading_only = not buf and _is_heading_line(vline.raw, len(text))
             buf.extend(text)
-            raw.append(line.text.strip())
+            raw.append(vline.raw.strip())
         flush()
     return out
 
@@ -72,12 +74,13 @@ def _is_heading_line(text: str, length: int) -> bool:
         and not re.search(r"\d\.\d|万|元|%", stripped)
 
 
-def _norm_chars(line: Line) -> list[tuple[str, int]]:
+def _norm_chars(chars: list[tuple[str, int]]) -> list[tuple[str, int]]:
     out = []
-    for ch in unicodedata.normalize("NFKC", line.text):
-        if ch.isspace() or ch in "“”\"'‘’「」":
-            continue
-        out.append((ch, line.loc.line))
+    for ch, no in chars:
+        for c in unicodedata.normalize("NFKC", ch):
+            if c.isspace() or c in "“”\"'‘’「」":
+                continue
+            out.append((c, no))
     return out
 
 
@@ -122,6 +125,7 @@ def narrative_facts(doc: Document, aliases: list[tuple[str, str]], year: int | N
     facts: list[Fact] = []
     topic = ""
     intro: list[tuple[Token, int]] = []  # money of the paragraph that introduced the current list (“按功能分类：”)
+    carry: list[tuple[Token, int]] = []  # the whole of the share list the previous paragraph left open with “；”
     for pi, p in enumerate(paras if paras is not None else paragraphs(doc)):
         heading = len(p.text) <= 40 and not p.text.endswith("。")
         if heading:
@@ -129,12 +133,14 @@ def narrative_facts(doc: Document, aliases: list[tuple[str, str]], year: int | N
         here = "sangong" if "三公" in p.text else topic
         toks = numbers(p)
         if not _LIST_ITEM.match(p.text):
-            intro = []
+            intro = carry
             if p.text.endswith(":"):
                 last = p.text.rfind("。", 0, len(p.text) - 1) + 1
                 intro = [(t, p.lines[t.start]) for t in toks if t.start >= last and t.unit in ("万元", "元")
                          and not _CHANGE_WORDS.search(p.text[max(0, t.start - 8) : t.start])]
         facts.extend(_count_groups(p, pi))
+        first_share = len(facts)
+        carry = []
         for i, tok in enumerate(toks):
             before = p.text[max(0, tok.start - 40) : tok.start]
             loc = Location(p.lines[tok.start])
@@ -172,7 +178,21 @@ def narrative_facts(doc: Document, aliases: list[tuple[str, str]], year: int | N
             amount = Amount(tok.amount.value, tok.amount.decimals, unit, tok.amount.text)
             facts.append(Fact(concept, amount, "text", loc, phrase, period=period, text=snippet,
                               extra=(("pos", str(tok.start)), ("gap", gap), ("para", str(pi)))))
+        if p.text.endswith(";"):
+            carry = _open_list_whole(facts[first_share:], intro)
     return facts
+
+
+def _open_list_whole(new: list[Fact], intro: list[tuple[Token, int]]) -> list[tuple[Token, int]]:
+    """“基本支出…，占65.56%；” then “项目支出…，占17.94%；”: the list's whole stays open for the next item."""
+    share = next((f for f in new if f.kind == "share" and f.get("whole0")), None)
+    if share is None:
+        return intro if any(f.kind == "share" for f in new) else []
+    a = parse_amount(share.get("whole0") or "", share.get("whole0_unit") or "万元")
+    line = share.get("whole0_line")
+    if a is None or line is None:
+        return []
+    return [(Token(0, 0, a, share.get("whole0_unit") or "万元"), int(line))]
 
 
 def _concept_before(text: str, pos: int, aliases: list[tuple[str, str]],
@@ -220,7 +240,7 @@ def _money_before(toks: list[Token], i: int, lo: int) -> list[Token]:
 
 def _share_or_rate(p: Paragraph, toks: list[Token], i: int, aliases: list[tuple[str, str]],
                    loc: Location, snippet: str, pi: int, intro: list[tuple[Token, int]]) -> list[Fact]:
-    """A share (占X%) keeps its part and the candidate wholes; a rate (增长r%) its delta and current value.
+    """A share (占X%) keeps its part and the candidate wholes.
 
     A list item (“4.住房保障支出14.52万元，占5.69%”) without a whole of its own takes the whole from
     the paragraph that introduced the list (“一般公共预算财政拨款支出334.71万元，按功能分类：”).
@@ -230,20 +250,8 @@ def _share_or_rate(p: Paragraph, toks: list[Token], i: int, aliases: list[tuple[
     sent = _sentence_start(p.text, tok.start)
     money = _money_before(toks, i, sent)
     base: list[tuple[str, str]] = [("pos", str(tok.start)), ("para", str(pi))]
-    change = re.search(r"(增长|下降|上升|降低|减少|增加|增幅为?|降幅为?)[了的]?(为)?$", before)
-    if change:
-        delta = next((t for t in reversed(money) if _CHANGE_WORDS.search(p.text[max(0, t.start - 8) : t.start])), None)
-        if delta is None or p.text.find("。", delta.end, tok.start) >= 0:
-            return []
-        current = [t for t in money if t.end <= delta.start and not _CHANGE_WORDS.search(p.text[max(0, t.start - 8) : t.start])]
-        if not current:
-            return []
-        cur = current[-1]
-        word = _CHANGE_WORDS.search(p.text[max(0, delta.start - 8) : delta.start]).group(1)  # type: ignore[union-attr]
-        extra = [*base, ("word", word), ("rate_word", change.group(1)), ("delta", delta.amount.text), ("delta_unit", delta.unit),
-                        ("delta_line", str(p.lines[delta.start])), ("current", cur.amount.text), ("current_unit", cur.unit),
-                        ("current_line", str(p.lines[cur.start]))]
-        return [Fact("", tok.amount, "text", loc, change.group(1), text=snippet, kind="rate", extra=tuple(extra))]
+    if re.search(r"(增长|下降|上升|降低|减少|增加|增幅为?|降幅为?)[了的]?(为)?$", before):
+        return []  # a change rate: read by auditor/extract/statements.py
     ratio = _RATIO.search(before)
     if ratio:  # “支出预算为2.40万元，支出决算为1.87万元，决算数为预算数的77.92%”
         actual = next((t for t in reversed(money) if "决算" in p.text[max(0, t.start - 6) : t.start]), None)

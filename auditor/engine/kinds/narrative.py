@@ -6,18 +6,16 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from auditor.amounts import HUNDRED, Amount, Interval, corner_range, parse_amount
-from auditor.engine.context import Context, evidence, make_finding, show
+from auditor.amounts import HUNDRED, MONEY_EXPONENTS, Amount, Interval, corner_range, parse_amount
+from auditor.engine.context import Context, evidence, judge_stated, make_finding, show
 from auditor.engine.kinds.compare import primary_facts
-from auditor.model import Evidence, Fact, Finding, Location
+from auditor.model import ChangeReading, ChangeStatement, Evidence, Fact, Figure, Finding, Location, Severity
 
 if TYPE_CHECKING:  # rule models are type hints only: loading them would import pydantic on every run
     from auditor.engine.loader import ChangeRule, ConditionalRule, CountRule, ShareRule
 
 Outcome = tuple[str, list[Finding]]
-# Narratives often compute percentages from unrounded source figures or a slightly different base:
-# a stated rate within 0.1 percentage point of the printed figures' rate is reported as info, not error.
-PP_TOLERANCE = Decimal("0.1")
+_SEV_RANK: dict[str | None, int] = {None: 0, "info": 1, "warning": 2, "error": 3}
 
 
 def _amt(f: Fact, key: str) -> tuple[Amount, int] | None:
@@ -37,19 +35,29 @@ def _ratio_range(part: Interval, whole: Interval) -> Interval | None:
     return corner_range(lambda p, w: p / w * HUNDRED, [part, whole])
 
 
-def _rounded(x: Decimal, decimals: int) -> Decimal:
-    q = Decimal(10) ** (-decimals) if decimals else Decimal(1)
-    return x.quantize(q)
-
-
 def _ev_text(label: str, a: Amount, line: int, f: Fact) -> Evidence:
     return Evidence("text", label, a.show(), Location(line), None, None, f.text[:300])
+
+
+def _forced_lists(facts: list[Fact]) -> set[int]:
+    """Shares of one whole, listed together, whose stated values add up to exactly 100: the ids of their facts."""
+    groups: dict[tuple[str | None, str | None], list[Fact]] = defaultdict(list)
+    for f in facts:
+        if f.value is not None:
+            groups[(f.get("whole0_line"), f.get("whole0"))].append(f)
+    out: set[int] = set()
+    for members in groups.values():
+        if len(members) >= 2 and sum((m.value.value for m in members if m.value), Decimal(0)) == HUNDRED:
+            out.update(id(m) for m in members)
+    return out
 
 
 def check_share(rule: ShareRule, ctx: Context) -> Outcome:
     findings: list[Finding] = []
     applicable = False
-    for f in ctx.text_facts("share"):
+    shares = ctx.text_facts("share")
+    forced = _forced_lists(shares)
+    for f in shares:
         part = _amt(f, "part")
         if part is None or f.value is None:
             continue
@@ -64,26 +72,22 @@ def check_share(rule: ShareRule, ctx: Context) -> Outcome:
         if not wholes:
             continue
         applicable = True
-        stated = f.value.interval
-        verdicts: list[tuple[str, Amount, int, Decimal | None]] = []
+        verdicts: list[tuple[Severity | None, Amount, int, Decimal]] = []
         for whole, line in wholes:
             rng = _ratio_range(part[0].interval, whole.interval)
-            if rng is None:
+            if rng is None or not whole.value:
                 continue
-            point = part[0].value / whole.value * HUNDRED if whole.value else None
-            if point is not None and _rounded(point, f.value.decimals) == f.value.value:
-                verdicts = []
-                break
-            verdicts.append(("info" if rng.overlaps(stated) else "error", whole, line, point))
+            point = part[0].value / whole.value * HUNDRED
+            verdicts.append((judge_stated(f.value, rng, point, id(f) in forced), whole, line, point))
         if not verdicts:
             continue
-        sev, whole, line, point = next((v for v in verdicts if v[0] == "info"), verdicts[0])
-        if sev == "error" and point is not None and abs(point - f.value.value) <= PP_TOLERANCE:
-            sev = "info"
+        sev, whole, line, point = min(verdicts, key=lambda v: _SEV_RANK[v[0]])
+        if sev is None:
+            continue
         vals = {"part": part[0].show(), "whole": whole.show(), "stated": f.value.show() + "%",
-                "computed": show(point or Decimal(0), f.value.decimals) + "%"}
+                "computed": show(point, f.value.decimals) + "%"}
         ev = [_ev_text("部分", part[0], part[1], f), _ev_text("整体", whole, line, f), evidence(f)]
-        findings.append(make_finding(rule, sev, vals, ev, vals["computed"], vals["stated"]))  # type: ignore[arg-type]
+        findings.append(make_finding(rule, sev, vals, ev, vals["computed"], vals["stated"]))
     return _outcome(applicable, findings)
 
 
@@ -92,44 +96,143 @@ def _as(f: Fact) -> Amount:
     return f.value.in_unit("万元")
 
 
+_DIRECTION_ZH = {"up": "增加", "down": "减少", "flat": "持平"}
+
+
 def check_change(rule: ChangeRule, ctx: Context) -> Outcome:
-    """增加Δ，增长r%: r = Δ / (current − Δ); 减少Δ，下降r%: r = Δ / (current + Δ)."""
+    """A stated change against its own figures: r = Δ / P, P = C ∓ Δ; the words agree with the figures.
+
+    Every reading of the statement (auditor/extract/statements.py) is judged; the statement is reported
+    at the mildest severity any reading allows, so an error means that no reading fits.
+    """
     findings: list[Finding] = []
     applicable = False
-    for f in ctx.text_facts("rate"):
-        delta, current = _amt(f, "delta"), _amt(f, "current")
-        if delta is None or current is None or f.value is None:
+    for f in ctx.text_facts("statement"):
+        st = f.statement
+        if st is None:
             continue
-        word = f.get("word") or ""
-        rate_word = f.get("rate_word") or ""
-        up = word in ("增加", "增长", "上升", "增", "超支")
-        down = word in ("减少", "下降", "降低", "减", "节约")
-        if not (up or down):
+        if st.direction in ("up", "down") and st.rate_direction and st.direction != st.rate_direction:
+            applicable = True
+            vals = {"word": st.word, "rate_word": st.rate_word, "delta": "", "current": "", "figures": st.word,
+                    "figures_en": st.word, "stated": f"{st.rate_word} {st.rate.amount.show()}%" if st.rate else "",
+                    "computed": f"方向应为{st.word}"}
+            findings.append(make_finding(rule, "error", vals, [evidence(f)], st.word, st.rate_word))
+            continue
+        readings = _with_subject_figures(st, ctx, rule)
+        judged = [j for r in readings if (j := _judge_reading(st, r)) is not None]
+        if not judged:
             continue
         applicable = True
-        if (up and rate_word in ("下降", "降低", "减少")) or (down and rate_word in ("增长", "上升", "增加")):
-            vals = {"word": word, "rate_word": rate_word, "delta": delta[0].show(), "current": current[0].show(),
-                    "stated": f.value.show() + "%", "computed": "方向矛盾"}
-            findings.append(make_finding(rule, "error", vals, [evidence(f)], word, rate_word))
+        sev = min((j[0] for j in judged), key=lambda x: _SEV_RANK[x])
+        if sev is None:
             continue
-        sign = Decimal(-1) if up else Decimal(1)
-
-        def rate(d: Decimal, c: Decimal, s: Decimal = sign) -> Decimal | None:
-            base = c + s * d
-            return d / base * HUNDRED if base > 0 else None
-
-        rng = corner_range(rate, [delta[0].interval, current[0].interval])
-        point = rate(delta[0].value, current[0].value)
-        if rng is None or point is None:
-            continue
-        if _rounded(point, f.value.decimals) == f.value.value:
-            continue
-        sev = "info" if rng.overlaps(f.value.interval) or abs(point - f.value.value) <= PP_TOLERANCE else "error"
-        vals = {"word": word, "rate_word": rate_word, "delta": delta[0].show(), "current": current[0].show(),
-                "stated": f.value.show() + "%", "computed": show(point, f.value.decimals) + "%"}
-        ev = [_ev_text("本年数", current[0], current[1], f), _ev_text("增减额", delta[0], delta[1], f), evidence(f)]
-        findings.append(make_finding(rule, sev, vals, ev, vals["computed"], vals["stated"]))  # type: ignore[arg-type]
+        chosen = next(j for j in judged if j[0] == sev)
+        ev: list[Evidence] = []
+        seen: set[tuple[int, str]] = set()
+        for j in judged:
+            for e in j[2]:
+                if (e.loc.line, e.value, e.label) not in seen:
+                    seen.add((e.loc.line, e.value, e.label))
+                    ev.append(e)
+        ev.append(Evidence("text", f.label, f.value.show() if f.value else "", Location(st.first_line or f.loc.line),
+                           None, None, f.text[:300]))
+        vals = chosen[1]
+        findings.append(make_finding(rule, sev, vals, ev, vals["computed"], vals["stated"]))
     return _outcome(applicable, findings)
+
+
+def _with_subject_figures(st: ChangeStatement, ctx: Context, rule: ChangeRule) -> list[ChangeReading]:
+    """A clause that names its subject but not its figure (“其中：公务用车…减少3.59万元，下降15.31%”)."""
+    readings = list(st.readings)
+    if not st.subject or any(r.current is not None or r.prior is not None for r in readings):
+        return readings
+    period = "actual" if ctx.meta.get("kind") == "final" else "current"
+    facts = primary_facts(ctx, st.subject, rule.tables or ["sangong"], period)
+    facts += [x for x in ctx.text_facts("amount") if x.concept == st.subject and x.period in ("current", "actual")]
+    out: list[ChangeReading] = []
+    seen: set[Decimal] = set()
+    for x in facts:
+        if x.value is None or x.value.unit not in MONEY_EXPONENTS:
+            continue
+        v = x.value.in_unit("万元")
+        if v.value in seen:
+            continue
+        seen.add(v.value)
+        out.extend(ChangeReading(Figure(v, x.loc.line), r.prior, r.delta) for r in readings)
+    return out
+
+
+def _judge_reading(st: ChangeStatement, r: ChangeReading) -> tuple[Severity | None, dict[str, str], list[Evidence]] | None:
+    """One reading's verdict, the message values and its evidence; None when this reading cannot be judged."""
+    cur = r.current.amount.in_unit("万元") if r.current else None
+    pri = r.prior.amount.in_unit("万元") if r.prior else None
+    dlt = r.delta.amount.in_unit("万元") if r.delta else None
+    rate = st.rate.amount if st.rate else None
+    ev: list[Evidence] = []
+    for label, fig, a in (("本年数", r.current, cur), ("上年数", r.prior, pri), ("增减额", r.delta, dlt)):
+        if fig is not None and a is not None:
+            ev.append(Evidence("text", label, a.show(), Location(fig.line), None, None, "", "万元", fig.amount.text))
+    if st.rate is not None:
+        ev.append(Evidence("text", "增减幅度", st.rate.amount.show() + "%", Location(st.rate.line), None, None, "", "%",
+                           st.rate.amount.text))
+    sign = {"up": Decimal(1), "down": Decimal(-1)}.get(st.direction)
+    parts = [(zh, en, a.show()) for zh, en, a in (("本年", "current", cur), ("上年", "prior", pri),
+                                                  (st.word, "change", dlt)) if a is not None]
+    vals = {"word": st.word, "rate_word": st.rate_word, "delta": dlt.show() if dlt else "",
+            "current": cur.show() if cur else "", "prior": pri.show() if pri else "",
+            "figures": "、".join(f"{zh} {v} 万元" for zh, _, v in parts),
+            "figures_en": ", ".join(f"{en} {v}" for _, en, v in parts),
+            "stated": (st.rate_word + " " + rate.show() + "%") if rate else "", "computed": ""}
+    # the change the figures give, as an interval, when two of C, P, Δ are known
+    if cur is not None and pri is not None:
+        change = cur.interval - pri.interval
+        if dlt is not None and sign is not None and not change.overlaps(dlt.interval.scale(sign)):
+            vals["computed"] = f"{_DIRECTION_ZH[st.direction]} {show(abs(cur.value - pri.value))} 万元（本年 − 上年）"
+            vals["stated"] = f"{st.word} {dlt.show()} 万元"
+            return "error", vals, ev
+        if sign is not None and (change.hi < 0 if sign > 0 else change.lo > 0):
+            vals["computed"] = f"{'减少' if sign > 0 else '增加'} {show(abs(cur.value - pri.value))} 万元"
+            vals["stated"] = st.word
+            return "error", vals, ev
+    if cur is not None and dlt is not None and sign is not None and pri is None and sign > 0 \
+            and (cur.interval - dlt.interval).hi < 0:
+        vals["computed"] = f"上年数为负（{show(cur.value - dlt.value)} 万元）"
+        vals["stated"] = f"{st.word} {dlt.show()} 万元"
+        return "error", vals, ev
+    if rate is None or sign is None:
+        checked = cur is not None and (pri is not None or dlt is not None)
+        return (None, vals, ev) if checked else None
+    return _judge_rate(rate, cur, pri, dlt, sign, vals, ev)
+
+
+def _judge_rate(rate: Amount, cur: Amount | None, pri: Amount | None, dlt: Amount | None, sign: Decimal,
+                vals: dict[str, str], ev: list[Evidence]) -> tuple[Severity | None, dict[str, str], list[Evidence]] | None:
+    if dlt is not None and (cur is not None or pri is not None):
+        if pri is not None:
+            def f(d: Decimal, p: Decimal) -> Decimal | None:
+                return d / p * HUNDRED if p > 0 else None
+            box = [dlt.interval, pri.interval]
+            point = f(dlt.value, pri.value)
+        else:
+            assert cur is not None
+
+            def f(d: Decimal, c: Decimal) -> Decimal | None:
+                base = c - sign * d
+                return d / base * HUNDRED if base > 0 else None
+            box = [dlt.interval, cur.interval]
+            point = f(dlt.value, cur.value)
+    elif cur is not None and pri is not None:
+        def f(c: Decimal, p: Decimal) -> Decimal | None:
+            return sign * (c - p) / p * HUNDRED if p > 0 else None
+        box = [cur.interval, pri.interval]
+        point = f(cur.value, pri.value)
+    else:
+        return None
+    rng = corner_range(f, box)
+    if rng is None or point is None:
+        return None
+    vals["computed"] = show(point, rate.decimals) + "%"
+    return judge_stated(rate, rng, point), vals, ev
 
 
 def check_count(rule: CountRule, ctx: Context) -> Outcome:

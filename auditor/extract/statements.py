@@ -1,0 +1,248 @@
+"""Change statements of the narrative, read as a small grammar: clauses, figures, roles, every reading kept.
+
+A change statement is a clause with a direction word (增加/减少/持平 …, concepts.yaml ``statement_words``)
+and some of: this period's figure C, the earlier figure P (marked by 上年/执行数/an earlier year, or by
+比 in front of it), the change Δ (right after the direction word) and the rate r% (right after a direction
+word or 增幅). Forms seen in disclosures include
+
+    基本支出15,844.04万元。与上年相比增加1849.73万元，增长13.22%。          C in the sentence before
+    上年执行数为11.67万元，本年预算安排45.41万元，比上年执行数增加289.12%。   P and C, no Δ
+    比上年累计支出120.00万元下降20.00万元，下降16.67%。                      P after 比, Δ
+
+When C could be one of several figures (the clause's own, the list item's heading figure), each is a
+reading; the rule kind reports an error only when every reading fails. A clause whose figures cannot be
+given roles yields no statement and is not checked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from auditor.extract.narrative import Paragraph, Token, numbers
+from auditor.model import ChangeReading, ChangeStatement, Fact, Figure, Location
+from auditor.vocabulary import StatementWords
+
+_CLAUSE_END = "。;!?"
+_MONEY = ("万元", "元", "亿元")
+
+
+def _alt(words: Sequence[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+class _Grammar:
+    """The statement words compiled once per vocabulary."""
+
+    def __init__(self, w: StatementWords) -> None:
+        self.up, self.down, self.flat = set(w.up), set(w.down), set(w.flat)
+        direction = _alt([*w.up, *w.down])
+        # the word right before a rate: 增长13.22% / 减少了13.22% / 下降幅度为4.35% / 增幅为8%
+        self.rate_word = re.compile(rf"({direction}|{_alt(w.rate_marks)})(?:了|的)?(?:幅度|比例|比率)?(?:为|是|达|约)?$")
+        # the word right before Δ: 增加1.2万元 / 减少了1.2万元 / 增加额为 …
+        self.delta_word = re.compile(rf"({direction})(?:了|的)?(?:额|数)?(?:为|是|达|约)?$")
+        self.flat_word = re.compile(_alt(w.flat))
+        self.prior = re.compile(_alt(w.prior))
+        self.not_prior = re.compile(_alt(w.not_prior)) if w.not_prior else None
+        self.compare = re.compile(rf"(?:{_alt(w.compare)})")
+        self.current_cue = re.compile(rf"(?:{_alt(w.current_cues)})$")
+
+    def direction(self, word: str) -> str:
+        if word in self.up:
+            return "up"
+        if word in self.down:
+            return "down"
+        return ""
+
+
+_GRAMMARS: dict[StatementWords, _Grammar] = {}
+
+
+def _grammar(w: StatementWords) -> _Grammar:
+    g = _GRAMMARS.get(w)
+    if g is None:
+        g = _GRAMMARS[w] = _Grammar(w)
+    return g
+
+
+def change_statements(paras: Sequence[Paragraph], words: StatementWords, year: int | None,
+                      aliases: Sequence[tuple[str, str]]) -> list[Fact]:
+    """Every change statement of the narrative as a Fact of kind ``statement``."""
+    if not words.up:
+        return []
+    g = _grammar(words)
+    out: list[Fact] = []
+    for p in paras:
+        toks = numbers(p)
+        topic = _topic_figure(p, toks, g)
+        for i, tok in enumerate(toks):
+            if tok.unit == "%":
+                st = _rate_statement(p, toks, i, g, year, topic, aliases)
+            elif tok.unit in _MONEY:
+                st = _delta_only_statement(p, toks, i, g, year, aliases)
+            else:
+                st = None
+            if st is not None:
+                out.append(Fact(st.subject, tok.amount, "text", Location(p.lines[tok.start]), st.word,
+                                text=p.raw[:300], kind="statement", statement=st))
+    return out
+
+
+def _clause_bounds(text: str, pos: int) -> tuple[int, int]:
+    start = pos
+    while start > 0 and text[start - 1] not in _CLAUSE_END:
+        start -= 1
+    end = pos
+    while end < len(text) and text[end] not in _CLAUSE_END:
+        end += 1
+    return start, end
+
+
+def _segment_start(text: str, pos: int, lo: int) -> int:
+    i = pos
+    while i > lo and text[i - 1] not in ",，:：":
+        i -= 1
+    return i
+
+
+def _is_prior(p: Paragraph, t: Token, lo: int, g: _Grammar, year: int | None) -> bool:
+    """An earlier period's figure: its own segment says so (上年…为P, 2022年执行数P, 比…P)."""
+    seg = p.text[_segment_start(p.text, t.start, lo) : t.start]
+    if g.not_prior is not None:
+        seg = g.not_prior.sub("", seg)
+    if g.prior.search(seg):
+        return True
+    if year is not None and any(int(y) < year for y in re.findall(r"(\d{4})年", seg)):
+        return True
+    return bool(re.search(r"(?:^|[^a-z])比[^,，。;]{0,20}$", seg)) and not g.delta_word.search(seg)
+
+
+def _delta_at(p: Paragraph, t: Token, g: _Grammar) -> str | None:
+    m = g.delta_word.search(p.text[max(0, t.start - 8) : t.start])
+    return m.group(1) if m else None
+
+
+def _money(toks: Sequence[Token], lo: int, hi: int) -> list[Token]:
+    return [t for t in toks if lo <= t.start and t.end <= hi and t.unit in _MONEY]
+
+
+def _subject(p: Paragraph, lo: int, hi: int, aliases: Sequence[tuple[str, str]]) -> str:
+    window = p.text[lo:hi]
+    best = ("", -1, 0)
+    for phrase, concept in aliases:
+        idx = window.rfind(phrase)
+        if idx >= 0 and (idx + len(phrase), len(phrase)) > (best[1], best[2]):
+            best = (concept, idx + len(phrase), len(phrase))
+    return best[0]
+
+
+def _topic_figure(p: Paragraph, toks: Sequence[Token], g: _Grammar) -> Token | None:
+    """A list item's heading figure (“3.“…(项)”45.41万元，主要用于…”): the item's amount for this period."""
+    if not re.match(r"^(?:\d{1,2}[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）])", p.text):
+        return None
+    first = next((t for t in toks if t.unit in _MONEY), None)
+    if first is None:
+        return None
+    start, _ = _clause_bounds(p.text, first.start)
+    if start != 0 or _delta_at(p, first, g) or g.prior.search(p.text[: first.start]):
+        return None
+    return first
+
+
+def _fig(p: Paragraph, t: Token) -> Figure:
+    return Figure(t.amount, p.lines[t.start])
+
+
+def _current_before(p: Paragraph, toks: Sequence[Token], lo: int, hi: int, g: _Grammar,
+                    year: int | None) -> list[Token]:
+    return [t for t in _money(toks, lo, hi) if not _delta_at(p, t, g) and not _is_prior(p, t, lo, g, year)]
+
+
+def _rate_statement(p: Paragraph, toks: Sequence[Token], i: int, g: _Grammar, year: int | None,
+                    topic: Token | None, aliases: Sequence[tuple[str, str]]) -> ChangeStatement | None:
+    tok = toks[i]
+    lo, _ = _clause_bounds(p.text, tok.start)
+    m = g.rate_word.search(p.text[max(lo, tok.start - 12) : tok.start])
+    if m is None:
+        return None
+    rate_word = m.group(1)
+    before = [t for t in _money(toks, lo, tok.start)]
+    deltas = [t for t in before if _delta_at(p, t, g)]
+    delta = deltas[-1] if deltas else None
+    if delta is not None and re.search(r"%", p.text[delta.end : tok.start]):
+        delta = None  # another rate stands between: this one has no Δ of its own
+    word = _delta_at(p, delta, g) if delta is not None else rate_word
+    assert word is not None
+    head = delta.start if delta is not None else tok.start
+    if g.flat_word.search(p.text[lo:head]):
+        return None  # 持平 with a rate: a template left unresolved, for the hygiene rules
+    currents = _current_before(p, toks, lo, head, g, year)
+    priors = [t for t in _money(toks, lo, head) if not _delta_at(p, t, g) and _is_prior(p, t, lo, g, year)]
+    subject = _subject(p, lo, head, aliases)
+    if not currents and not priors:
+        prev = _previous_sentence_current(p, toks, lo, head, g, year)
+        if prev is not None:
+            currents = [prev]
+    # every figure of the clause before the change may be the one that changed (a total and its 其中 parts)
+    cur_figs = [_fig(p, t) for t in reversed(currents)]
+    if topic is not None and topic.start < lo and all(topic.amount.value != t.amount.value for t in currents):
+        cur_figs.append(_fig(p, topic))
+    prior = _fig(p, priors[-1]) if priors else None
+    dfig = _fig(p, delta) if delta is not None else None
+    if not cur_figs and (prior is None or dfig is None):
+        if dfig is None or not subject:
+            return None
+        cur_figs = []  # the rule kind takes the subject's figure from the tables
+    readings = tuple(ChangeReading(c, prior, dfig) for c in cur_figs) or (ChangeReading(None, prior, dfig),)
+    return ChangeStatement(g.direction(word) or g.direction(rate_word), g.direction(rate_word), word, rate_word,
+                           _fig(p, tok), readings, subject, p.lines[lo])
+
+
+def _previous_sentence_current(p: Paragraph, toks: Sequence[Token], lo: int, head: int, g: _Grammar,
+                               year: int | None) -> Token | None:
+    """“项目支出4335.3万元。与上年相比减少1237.7万元…”: a clause that opens with its comparison takes C from the
+    sentence before — the figure of the same name when the clause names one, else the last one."""
+    opening = p.text[lo : lo + 12]
+    if lo == 0 or (not g.compare.match(opening) and not re.match(r"^(?:\d{4}年)?(?:与|和|同|比|较)", opening)):
+        return None
+    plo, _ = _clause_bounds(p.text, lo - 1)
+    cands = _current_before(p, toks, plo, lo, g, year)
+    name = _name_before(p.text, head, lo, g)
+    if not name:
+        return cands[-1] if cands else None
+    named = [t for t in cands if _same_name(name, _name_before(p.text, t.start, plo, g))]
+    return named[-1] if len(named) >= 1 else None
+
+
+def _name_before(text: str, pos: int, lo: int, g: _Grammar) -> str:
+    """The words naming a figure: its segment before it, without years, comparisons and direction words."""
+    seg = text[_segment_start(text, pos, lo) : pos]
+    seg = re.sub(r"^.*?相比", "", seg)
+    seg = g.delta_word.sub("", seg)
+    seg = re.sub(r"\d{4}年度?|为$|是$|[(（][^)）]*[)）]", "", seg)
+    return seg.strip()
+
+
+def _same_name(a: str, b: str) -> bool:
+    return len(a) >= 2 and len(b) >= 2 and (a in b or b in a)
+
+
+def _delta_only_statement(p: Paragraph, toks: Sequence[Token], i: int, g: _Grammar, year: int | None,
+                          aliases: Sequence[tuple[str, str]]) -> ChangeStatement | None:
+    """“支出预算0万元，比上年预算增加12.00万元”: a Δ with no rate of its own, checked for what figures allow."""
+    tok = toks[i]
+    word = _delta_at(p, tok, g)
+    if word is None:
+        return None
+    lo, hi = _clause_bounds(p.text, tok.start)
+    after = p.text[tok.end : hi]
+    nxt = next((t for t in toks if t.start >= tok.end and t.end <= hi), None)
+    if nxt is not None and nxt.unit == "%" and g.rate_word.search(p.text[max(tok.end, nxt.start - 12) : nxt.start]):
+        return None  # the rate statement covers it
+    del after
+    currents = _current_before(p, toks, lo, tok.start, g, year)
+    if not currents:
+        return None
+    readings = tuple(ChangeReading(_fig(p, c), None, _fig(p, tok)) for c in reversed(currents))
+    return ChangeStatement(g.direction(word), "", word, "", None, readings, _subject(p, lo, tok.start, aliases),
+                           p.lines[lo])
