@@ -54,6 +54,7 @@ class EqualRule(_Base):
     source: Literal["text", "table", "tables"] = "text"  # tables: one concept's figure across several tables
     same_as: str = ""
     columns: Literal["primary", "any"] = "primary"  # any: the narrative may cite any column of the row
+    table_concept: str = ""  # the tables' concept when it differs from the narrative's (总计 row: table.total)
 
 
 class Side(BaseModel):

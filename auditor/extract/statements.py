@@ -195,7 +195,7 @@ def _rate_statement(p: Paragraph, toks: Sequence[Token], i: int, g: _Grammar, ye
         cur_figs = []  # the rule kind takes the subject's figure from the tables
     readings = tuple(ChangeReading(c, prior, dfig) for c in cur_figs) or (ChangeReading(None, prior, dfig),)
     return ChangeStatement(g.direction(word) or g.direction(rate_word), g.direction(rate_word), word, rate_word,
-                           _fig(p, tok), readings, subject, p.lines[lo])
+                           _fig(p, tok), readings, subject, p.lines[_segment_start(p.text, head, lo)])
 
 
 def _previous_sentence_current(p: Paragraph, toks: Sequence[Token], lo: int, head: int, g: _Grammar,

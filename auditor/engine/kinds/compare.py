@@ -136,13 +136,14 @@ def check_equal(rule: EqualRule, ctx: Context) -> Outcome:
     for tf in ctx.text_facts("amount"):
         if not _wanted(tf.concept, rule.concepts) or tf.period == "prior" or tf.value is None:
             continue
+        in_table = rule.table_concept or tf.concept
         if rule.columns == "any":
             if tf.period == "budget" or (ctx.meta.get("kind") == "final" and _cites_budget(tf)):
                 continue  # a final account's narrative also quotes the 年初预算, which its tables do not hold
-            cands = [c for c in ctx.facts if c.source == "table" and c.concept == tf.concept and c.value is not None
+            cands = [c for c in ctx.facts if c.source == "table" and c.concept == in_table and c.value is not None
                      and (not rule.tables or (c.table_kind in rule.tables)) and ctx.unit_known(c.table_index)]
         else:
-            cands = [c for c in primary_facts(ctx, tf.concept, rule.tables, tf.period) if ctx.unit_known(c.table_index)]
+            cands = [c for c in primary_facts(ctx, in_table, rule.tables, tf.period) if ctx.unit_known(c.table_index)]
         if not cands:
             continue
         applicable = True
