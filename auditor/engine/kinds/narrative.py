@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -128,7 +129,7 @@ def check_change(rule: ChangeRule, ctx: Context) -> Outcome:
             continue
         chosen = next(j for j in judged if j[0] == sev)
         ev: list[Evidence] = []
-        seen: set[tuple[int, str]] = set()
+        seen: set[tuple[int, str, str]] = set()
         for j in judged:
             for e in j[2]:
                 if (e.loc.line, e.value, e.label) not in seen:
@@ -207,28 +208,18 @@ def _judge_reading(st: ChangeStatement, r: ChangeReading) -> tuple[Severity | No
 
 def _judge_rate(rate: Amount, cur: Amount | None, pri: Amount | None, dlt: Amount | None, sign: Decimal,
                 vals: dict[str, str], ev: list[Evidence]) -> tuple[Severity | None, dict[str, str], list[Evidence]] | None:
-    if dlt is not None and (cur is not None or pri is not None):
-        if pri is not None:
-            def f(d: Decimal, p: Decimal) -> Decimal | None:
-                return d / p * HUNDRED if p > 0 else None
-            box = [dlt.interval, pri.interval]
-            point = f(dlt.value, pri.value)
-        else:
-            assert cur is not None
-
-            def f(d: Decimal, c: Decimal) -> Decimal | None:
-                base = c - sign * d
-                return d / base * HUNDRED if base > 0 else None
-            box = [dlt.interval, cur.interval]
-            point = f(dlt.value, cur.value)
+    """r = Δ / P, with P given, or P = C ∓ Δ, or Δ = ±(C − P): whichever two figures the reading has."""
+    f: Callable[[Decimal, Decimal], Decimal | None]
+    if dlt is not None and pri is not None:
+        f, box = (lambda d, p: d / p * HUNDRED if p > 0 else None), [dlt, pri]
+    elif dlt is not None and cur is not None:
+        f, box = (lambda d, c: d / (c - sign * d) * HUNDRED if c - sign * d > 0 else None), [dlt, cur]
     elif cur is not None and pri is not None:
-        def f(c: Decimal, p: Decimal) -> Decimal | None:
-            return sign * (c - p) / p * HUNDRED if p > 0 else None
-        box = [cur.interval, pri.interval]
-        point = f(cur.value, pri.value)
+        f, box = (lambda c, p: sign * (c - p) / p * HUNDRED if p > 0 else None), [cur, pri]
     else:
         return None
-    rng = corner_range(f, box)
+    rng = corner_range(f, [a.interval for a in box])
+    point = f(box[0].value, box[1].value)
     if rng is None or point is None:
         return None
     vals["computed"] = show(point, rate.decimals) + "%"

@@ -1,0 +1,169 @@
+"""The narrative grammar for change statements and the one severity policy for stated rates and shares.
+
+Every phenomenon has a document with the defect and a clean twin that must stay silent; the documents are
+invented for this project (names and figures made up), in several provinces' ways of writing.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from auditor.amounts import Amount, Interval
+from auditor.api import check_bytes
+from auditor.engine.context import judge_stated
+from auditor.extract.narrative import paragraphs
+from auditor.ingest.text import read_text
+
+TITLE = "某某市地震监测中心2025年部门预算\n\n"
+FINAL_TITLE = "某某县档案馆2024年度部门决算\n\n"
+
+
+def _findings(ruleset: Any, text: str, rule: str = "CORE.TX.0002") -> list[tuple[str, set[int]]]:
+    vocab, rules, packs = ruleset
+    doc = check_bytes("t.txt", text.encode("utf-8"), vocab, rules, packs).documents[0]
+    return [(f.severity, {e.loc.line for e in f.evidence}) for f in doc.findings if f.rule == rule]
+
+
+def _sev(ruleset: Any, text: str, rule: str = "CORE.TX.0002") -> list[str]:
+    return [s for s, _ in _findings(ruleset, text, rule)]
+
+
+# --- forms of change statements -------------------------------------------------------------------------
+
+PRIOR_AND_CURRENT = TITLE + "1.“一般公共服务支出（类）人大事务（款）行政运行（项）”86.40万元，主要用于机关运行。" \
+    "2024年当年预算执行数为72.00万元，2025年预算安排86.40万元，比2024年预算执行数增加{rate}%。\n"
+
+
+def test_prior_and_current_without_delta(ruleset: Any) -> None:
+    assert _sev(ruleset, PRIOR_AND_CURRENT.format(rate="20.00")) == []
+    assert _sev(ruleset, PRIOR_AND_CURRENT.format(rate="12.50")) == ["error"]
+
+
+def test_current_in_the_sentence_before(ruleset: Any) -> None:
+    text = TITLE + "项目支出预算数为 540.00 万元。与上年相比减少了 60.00\n万元，减少 {rate} %。主要原因是压减一般性支出。\n"
+    assert _sev(ruleset, text.format(rate="10.00")) == []
+    found = _findings(ruleset, text.format(rate="8.00"))
+    assert [s for s, _ in found] == ["error"]
+    assert {3, 4} <= found[0][1]
+
+
+def test_direction_word_split_across_lines(ruleset: Any) -> None:
+    text = TITLE + "一般公共预算财政拨款支出 300.00 万元。与 2024 年相比，一般公共预算财政拨款支出减\n少 60.00 万元，下降 {rate}%。\n"
+    assert _sev(ruleset, text.format(rate="16.67")) == []
+    assert _sev(ruleset, text.format(rate="20.00")) == ["error"]
+
+
+def test_zero_cannot_have_increased(ruleset: Any) -> None:
+    text = TITLE + "一般公共预算拨款支出预算820.00万元，比上年预算增加35.00万元；政府性基金拨款支出预算0万元，比上年预算{w}。\n"
+    assert _sev(ruleset, text.format(w="持平")) == []
+    assert _sev(ruleset, text.format(w="增加35.00万元")) == ["error"]
+
+
+def test_direction_against_the_figures(ruleset: Any) -> None:
+    text = TITLE + "2.“住房保障支出（类）住房改革支出（款）购房补贴（项）”40.00万元。上年执行数为50.00万元，本年预算安排" \
+        "40.00万元，比上年执行数{w}20.00%。\n"
+    assert _sev(ruleset, text.format(w="减少")) == []
+    assert _sev(ruleset, text.format(w="增加")) == ["error"]
+
+
+def test_a_total_and_its_parts_are_all_readings(ruleset: Any) -> None:
+    """“收入总计…其中：本年收入…上年结转0…比上年增加Δ”: the change may be the total's; 上年结转 is this year's."""
+    text = TITLE + "本年收入总计210.00万元，其中：本年收入210.00万元，上年结转0万元，比上年增加10.00万元，增长{rate}%。\n"
+    assert _sev(ruleset, text.format(rate="5.00")) == []
+    assert _sev(ruleset, text.format(rate="6.00")) == ["error"]
+
+
+def test_comparison_takes_the_figure_of_its_own_name(ruleset: Any) -> None:
+    text = TITLE + "2025年一般公共预算收支预算450.00万元，政府性基金收支预算0万元。与上年相比，一般公共预算收支预算减少" \
+        "50.00万元，下降{rate}%。\n"
+    assert _sev(ruleset, text.format(rate="10.00")) == []
+    assert _sev(ruleset, text.format(rate="12.00")) == ["error"]
+
+
+SANGONG_FINAL = FINAL_TITLE + """“三公”经费财政拨款支出决算表
+单位：万元
+项目\t预算数\t决算数
+合计\t12.00\t8.00
+因公出国（境）费\t0\t0
+公务用车购置及运行维护费\t10.00\t7.00
+其中：公务用车购置费\t0\t0
+公务用车运行维护费\t10.00\t7.00
+公务接待费\t2.00\t1.00
+
+七、“三公”经费财政拨款支出决算情况说明
+2024年度“三公”经费财政拨款支出决算数比2023年度减少2.00万元，下降20.00%，其中：公务用车购置及运行维护费
+支出决算减少1.00万元，下降{rate}%。
+"""
+
+
+def test_an_item_named_without_its_figure_takes_it_from_the_table(ruleset: Any) -> None:
+    assert _sev(ruleset, SANGONG_FINAL.format(rate="12.50")) == []
+    assert _sev(ruleset, SANGONG_FINAL.format(rate="20.00")) == ["error"]
+
+
+# --- severity policy ------------------------------------------------------------------------------------
+
+def test_truncated_rate_is_a_warning_rounded_one_unit_off_is_an_error(ruleset: Any) -> None:
+    text = TITLE + "支出预算合计 1030.00 万元，比上年增加 30.00 万元，增长 {rate}%。\n"  # 30 / 1000 = 3.0000 %
+    assert _sev(ruleset, text.format(rate="3.00")) == []
+    text = TITLE + "支出预算合计 1037.00 万元，比上年增加 37.00 万元，增长 {rate}%。\n"  # 37 / 1000 = 3.7 %
+    assert _sev(ruleset, text.format(rate="3.7")) == []
+    text = TITLE + "支出预算合计 713.00 万元，比上年增加 13.00 万元，增长 {rate}%。\n"  # 13 / 700 = 1.857 %
+    assert _sev(ruleset, text.format(rate="1.86")) == []
+    assert _sev(ruleset, text.format(rate="1.85")) == ["warning"]  # truncated
+    assert _sev(ruleset, text.format(rate="1.87")) == ["error"]  # one unit off, not a truncation
+
+
+def test_policy_in_one_place() -> None:
+    stated = Amount(Decimal("10.15"), 2, "%", "10.15")
+    assert judge_stated(stated, Interval(Decimal("10.157"), Decimal("10.159")), Decimal("10.158")) == "warning"
+    assert judge_stated(stated, Interval(Decimal("10.1545"), Decimal("10.158")), Decimal("10.1562")) == "info"
+    assert judge_stated(stated, Interval(Decimal("10.16"), Decimal("10.17")), Decimal("10.165")) == "error"
+    over = Amount(Decimal("10.61"), 2, "%", "10.61")
+    computed = Interval(Decimal("10.603"), Decimal("10.604"))
+    assert judge_stated(over, computed, Decimal("10.6035")) == "error"
+    assert judge_stated(over, computed, Decimal("10.6035"), forced_to_total=True) == "warning"
+
+
+SHARES = TITLE + """本年支出预算合计 900.00 万元，其中：
+基本支出 601.00 万元，占 {a}%；
+项目支出 249.00 万元，占 27.67%；
+单位预留机动经费 50.00 万元，占 5.56%。
+"""
+
+
+def test_shares_forced_to_one_hundred_are_a_warning(ruleset: Any) -> None:
+    # 601 / 900 = 66.777… → 66.78; 66.77 + 27.67 + 5.56 = 100.00 (forced); 66.79 is off and adds to 100.02
+    assert _sev(ruleset, SHARES.format(a="66.78"), "CORE.TX.0001") == []
+    assert _sev(ruleset, SHARES.format(a="66.77"), "CORE.TX.0001") == ["warning"]
+    assert _sev(ruleset, SHARES.format(a="66.79"), "CORE.TX.0001") == ["error"]
+
+
+# --- figures a PDF moved out of their sentence ----------------------------------------------------------
+
+HOLES = FINAL_TITLE + """一、收入支出决算总体情况说明
+本单位 年度收入支出总计 万元。与 年度相比，收入
+2024 1200.00 2023
+支出总计减少 万元，下降 。主要原因：人员减少。
+100.00 {rate}
+"""
+
+
+def test_figures_put_back_into_their_gaps(ruleset: Any) -> None:
+    doc = read_text("t.txt", HOLES.format(rate="7.69%").encode("utf-8"), "0" * 64)
+    text = next(p.text for p in paragraphs(doc) if "总计" in p.text)
+    assert "2024年度收入支出总计1200.00万元" in text and "减少100.00万元,下降7.69%" in text
+    assert _sev(ruleset, HOLES.format(rate="7.69%")) == []
+    found = _findings(ruleset, HOLES.format(rate="9.09%"))
+    assert [s for s, _ in found] == ["error"] and 7 in found[0][1]  # the rate is cited on its own line
+
+
+@pytest.mark.parametrize("numbers", ["7.69%", "2024 1200.00 2023 5.00"])
+def test_gaps_and_figures_that_disagree_are_left_alone(numbers: str) -> None:
+    text = FINAL_TITLE + "本单位 年度收入支出总计 万元。与 年度相比，减少。\n" + numbers + "\n"
+    doc = read_text("t.txt", text.encode("utf-8"), "0" * 64)
+    joined = "".join(p.text for p in paragraphs(doc))
+    assert "年度收入支出总计万元" in joined  # nothing was guessed
