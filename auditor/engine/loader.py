@@ -55,6 +55,7 @@ class EqualRule(_Base):
     same_as: str = ""
     columns: Literal["primary", "any"] = "primary"  # any: the narrative may cite any column of the row
     table_concept: str = ""  # the tables' concept when it differs from the narrative's (总计 row: table.total)
+    table_measures: dict[str, str] = {}  # narrative concept -> the tables' column measure (expense.basic: basic)
 
 
 class Side(BaseModel):

@@ -137,11 +137,13 @@ def check_equal(rule: EqualRule, ctx: Context) -> Outcome:
         if not _wanted(tf.concept, rule.concepts) or tf.period == "prior" or tf.value is None:
             continue
         in_table = rule.table_concept or tf.concept
-        if rule.columns == "any":
+        measure = rule.table_measures.get(tf.concept)
+        if rule.columns == "any" or measure:
             if tf.period == "budget" or (ctx.meta.get("kind") == "final" and _cites_budget(tf)):
                 continue  # a final account's narrative also quotes the 年初预算, which its tables do not hold
             cands = [c for c in ctx.facts if c.source == "table" and c.concept == in_table and c.value is not None
-                     and (not rule.tables or (c.table_kind in rule.tables)) and ctx.unit_known(c.table_index)]
+                     and (not rule.tables or (c.table_kind in rule.tables)) and ctx.unit_known(c.table_index)
+                     and (measure is None or c.measure == measure)]
         else:
             cands = [c for c in primary_facts(ctx, in_table, rule.tables, tf.period) if ctx.unit_known(c.table_index)]
         if not cands:
