@@ -167,3 +167,41 @@ def test_gaps_and_figures_that_disagree_are_left_alone(numbers: str) -> None:
     doc = read_text("t.txt", text.encode("utf-8"), "0" * 64)
     joined = "".join(p.text for p in paragraphs(doc))
     assert "年度收入支出总计万元" in joined  # nothing was guessed
+
+
+# --- completion ratios and an item's own figures ----------------------------------------------------------
+
+COMPLETION = FINAL_TITLE + "一般公共预算财政拨款支出年初预算为 {initial} 万元，全年预算为 250.00 万元，支出决算为 " \
+    "200.00 万元，完成{named}预算的 {rate}%。\n"
+
+
+def test_completion_ratio_against_the_budget_it_names(ruleset: Any) -> None:
+    assert _sev(ruleset, COMPLETION.format(initial="240.00", named="年初", rate="83.33"), "CORE.TX.0001") == []
+    assert _sev(ruleset, COMPLETION.format(initial="240.00", named="年初", rate="88.33"), "CORE.TX.0001") == ["error"]
+    # the ratio to the 全年 budget under the words “完成年初预算”: computed on another base
+    assert _sev(ruleset, COMPLETION.format(initial="240.00", named="年初", rate="80.00"), "CORE.TX.0001") == ["warning"]
+    # a 年初 budget of 0 has no completion ratio
+    assert _sev(ruleset, COMPLETION.format(initial="0", named="年初", rate="80.00"), "CORE.TX.0001") == ["warning"]
+    # no budget named: either fits
+    assert _sev(ruleset, COMPLETION.format(initial="240.00", named="", rate="80.00"), "CORE.TX.0001") == []
+
+
+ITEM = FINAL_TITLE + """一般公共预算财政拨款支出决算表
+单位：万元
+科目编码\t科目名称\t合计\t基本支出\t项目支出
+\t合计\t64.30\t64.30\t
+208\t社会保障和就业支出\t64.30\t64.30\t
+20805\t行政事业单位养老支出\t64.30\t64.30\t
+2080505\t机关事业单位基本养老保险缴费支出\t64.30\t64.30\t
+
+（三）一般公共预算财政拨款支出决算具体情况
+“社会保障和就业支出（类）行政事业单位养老支出（款）机关事业单位基本养老保险缴费支出（项）”64.30 万元，主要用于：
+缴纳养老保险。年初预算为 70.00 万元，支出决算为 {actual} 万元，完成年初预算的 91.86%。
+"""
+
+
+def test_an_items_own_figures_are_its_subjects(ruleset: Any) -> None:
+    assert _sev(ruleset, ITEM.format(actual="64.30"), "CORE.TX.0006") == []
+    assert _sev(ruleset, ITEM.format(actual="46.30"), "CORE.TX.0006") == ["error"]
+    # the ratio fits the item's heading figure: that reading holds, the wrong figure is reported once, above
+    assert _sev(ruleset, ITEM.format(actual="46.30"), "CORE.TX.0001") == []

@@ -22,7 +22,10 @@ _NUM = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(万元|亿元
 _CHANGE_WORDS = re.compile(r"(增加|减少|增长|下降|上升|降低|减|增|节约|超支|持平|相同|变化)[了的]?\s*$")
 _PRIOR = re.compile(r"(上年|上一年|去年|上年度|\d{4}年(?:度)?(?:预算|决算)?(?:数)?相比|比\d{4}年|较\d{4}年)")
 _SEP = "，,；;。！？（）()、"
-_RATIO = re.compile(r"决算数?(?:为|是|占|达到?)(?:年初)?(?:调整)?预算数?的?(?:比例为?)?$")
+_RATIO = re.compile(r"(?:决算数?(?:为|是|占|达到?)|完成)(年初|全年|调整后?)?预算数?的?(?:比例为?)?$")
+# a figure of the paragraph's own subject without the subject's name: “…(项)”45.41万元，…。2025年预算安排45.41万元”
+_TOPIC_CUE = re.compile(r"(?:(?:本年|(\d{4})年度?)(?:当年)?(预算安排|预算数为|预算为|安排)|(支出决算|决算)数?为)$")
+_BUDGET_CUE = re.compile(r"(年初|全年|调整后?)?预算(?:数)?(?:为|是)?$")
 _LIST_ITEM = re.compile(r"^(?:\d{1,2}[、.．](?!\d)|[(（][一二三四五六七八九十\d]{1,3}[)）]|[①-⑳])")
 
 
@@ -141,6 +144,7 @@ def narrative_facts(doc: Document, aliases: list[tuple[str, str]], year: int | N
         facts.extend(_count_groups(p, pi))
         first_share = len(facts)
         carry = []
+        opening: tuple[str, str] | None = None  # the subject this paragraph opens with, and its phrase
         for i, tok in enumerate(toks):
             before = p.text[max(0, tok.start - 40) : tok.start]
             loc = Location(p.lines[tok.start])
@@ -162,6 +166,11 @@ def narrative_facts(doc: Document, aliases: list[tuple[str, str]], year: int | N
                 facts.append(Fact(concept or "", tok.amount, "text", loc, word, period=period, text=snippet,
                                   kind="change", extra=(("word", word), ("pos", str(tok.start)))))
                 continue
+            if concept is None and opening is not None and tok.unit in ("万元", "元"):
+                bound = _topic_fact(p, tok, opening, year, loc, snippet, pi)
+                if bound is not None:
+                    facts.append(bound)
+                continue
             if concept is None or (concept.startswith("sangong.") and here != "sangong"):
                 continue
             gap = p.text[alias_end : tok.start]
@@ -178,9 +187,23 @@ def narrative_facts(doc: Document, aliases: list[tuple[str, str]], year: int | N
             amount = Amount(tok.amount.value, tok.amount.decimals, unit, tok.amount.text)
             facts.append(Fact(concept, amount, "text", loc, phrase, period=period, text=snippet,
                               extra=(("pos", str(tok.start)), ("gap", gap), ("para", str(pi)))))
+            if opening is None and concept.startswith("code.") and "。" not in p.text[: tok.start]:
+                opening = (concept, phrase)
         if p.text.endswith(";"):
             carry = _open_list_whole(facts[first_share:], intro)
     return facts
+
+
+def _topic_fact(p: Paragraph, tok: Token, topic: tuple[str, str], year: int | None, loc: Location, snippet: str,
+                pi: int) -> Fact | None:
+    """“2025年预算安排X万元” / “支出决算为X万元” in a paragraph about one subject: X is that subject's figure."""
+    m = _TOPIC_CUE.search(p.text[max(0, tok.start - 12) : tok.start])
+    if m is None or (m.group(1) and (year is None or int(m.group(1)) != year)):
+        return None
+    period = "actual" if m.group(3) else "current"
+    amount = Amount(tok.amount.value, tok.amount.decimals, tok.unit, tok.amount.text)
+    return Fact(topic[0], amount, "text", loc, topic[1], period=period, text=snippet,
+                extra=(("pos", str(tok.start)), ("gap", m.group(0)), ("para", str(pi)), ("topic", "1")))
 
 
 def _open_list_whole(new: list[Fact], intro: list[tuple[Token, int]]) -> list[tuple[Token, int]]:
@@ -253,15 +276,8 @@ def _share_or_rate(p: Paragraph, toks: list[Token], i: int, aliases: list[tuple[
     if re.search(r"(增长|下降|上升|降低|减少|增加|增幅为?|降幅为?)[了的]?(为)?$", before):
         return []  # a change rate: read by auditor/extract/statements.py
     ratio = _RATIO.search(before)
-    if ratio:  # “支出预算为2.40万元，支出决算为1.87万元，决算数为预算数的77.92%”
-        actual = next((t for t in reversed(money) if "决算" in p.text[max(0, t.start - 6) : t.start]), None)
-        budget = next((t for t in reversed(money) if "预算" in p.text[max(0, t.start - 6) : t.start]), None)
-        if actual is None or budget is None or actual is budget:
-            return []
-        extra = [*base, ("part", actual.amount.text), ("part_unit", actual.unit), ("part_line", str(p.lines[actual.start])),
-                 ("whole_name", ""), ("whole0", budget.amount.text), ("whole0_unit", budget.unit),
-                 ("whole0_line", str(p.lines[budget.start])), ("whole_concept", "")]
-        return [Fact("", tok.amount, "text", loc, "决算数为预算数的", text=snippet, kind="share", extra=tuple(extra))]
+    if ratio:
+        return _completion(p, toks, i, ratio.group(1) or "", loc, snippet, base)
     share = re.search(r"占(.{0,14}?)(的)?(比[重例])?(为)?$", before)
     if not share or not money:
         return []
@@ -281,6 +297,41 @@ def _share_or_rate(p: Paragraph, toks: list[Token], i: int, aliases: list[tuple[
     concept = next((c for phrase, c in aliases if whole_name and phrase in whole_name), "")
     extra.append(("whole_concept", concept))
     return [Fact("", tok.amount, "text", loc, "占", text=snippet, kind="share", extra=tuple(extra))]
+
+
+def _completion(p: Paragraph, toks: list[Token], i: int, named: str, loc: Location, snippet: str,
+                base: list[tuple[str, str]]) -> list[Fact]:
+    """“年初预算为B万元，(全年预算为B′万元，)支出决算为A万元，完成(年初)预算的X%”: X = A / the budget it names.
+
+    Only figures after the previous percentage of the sentence belong to this ratio (a list of items each
+    with its own ratio). The budgets the sentence does not name are kept as alternatives: a ratio that fits
+    one of them was computed against the wrong base (a warning), and a named budget of 0 has no ratio.
+    """
+    tok = toks[i]
+    lo = _sentence_start(p.text, tok.start)
+    prev_pct = max((t.end for t in toks[:i] if t.unit == "%" and t.start >= lo), default=lo)
+    money = [t for t in toks[:i] if t.start >= prev_pct and t.unit in ("万元", "元")]
+    actual = next((t for t in reversed(money) if "决算" in p.text[max(0, t.start - 6) : t.start]), None)
+    budgets: list[tuple[str, Token]] = []
+    for t in money:
+        m = _BUDGET_CUE.search(p.text[max(0, t.start - 8) : t.start])
+        if m and t is not actual:
+            budgets.append(((m.group(1) or "")[:2], t))
+    if actual is None or not budgets:
+        return []
+    primary = [t for q, t in budgets if named and q == named[:2]] or [t for _, t in budgets]
+    others = [t for _, t in budgets if all(t is not x for x in primary)]
+    extra = [*base, ("part", actual.amount.text), ("part_unit", actual.unit), ("part_line", str(p.lines[actual.start])),
+             ("whole_name", ""), ("whole_concept", ""), ("ratio_named", named)]
+    for j, w in enumerate(primary[:4]):
+        extra += [(f"whole{j}", w.amount.text), (f"whole{j}_unit", w.unit), (f"whole{j}_line", str(p.lines[w.start]))]
+    for j, w in enumerate(others[:4]):
+        extra += [(f"alt{j}", w.amount.text), (f"alt{j}_unit", w.unit), (f"alt{j}_line", str(p.lines[w.start]))]
+    heading = next((t for t in toks if t.unit in ("万元", "元")), None)  # “…(项)”257.14万元，主要用于…
+    if heading is not None and heading.end <= lo and "。" not in p.text[: heading.start] and heading is not actual:
+        extra += [("alt_part", heading.amount.text), ("alt_part_unit", heading.unit),
+                  ("alt_part_line", str(p.lines[heading.start]))]
+    return [Fact("", tok.amount, "text", loc, "决算数为预算数的", text=snippet, kind="share", extra=tuple(extra))]
 
 
 def _is_share_part(p: Paragraph, toks: list[Token], t: Token) -> bool:

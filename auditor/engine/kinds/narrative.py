@@ -53,6 +53,18 @@ def _forced_lists(facts: list[Fact]) -> set[int]:
     return out
 
 
+def _share_verdicts(part: Amount, wholes: list[tuple[Amount, int]], stated: Amount,
+                    forced: bool) -> list[tuple[Severity | None, Amount, int, Decimal]]:
+    out: list[tuple[Severity | None, Amount, int, Decimal]] = []
+    for whole, line in wholes:
+        rng = _ratio_range(part.interval, whole.interval)
+        if rng is None or not whole.value:
+            continue
+        point = part.value / whole.value * HUNDRED
+        out.append((judge_stated(stated, rng, point, forced), whole, line, point))
+    return out
+
+
 def check_share(rule: ShareRule, ctx: Context) -> Outcome:
     findings: list[Finding] = []
     applicable = False
@@ -73,16 +85,23 @@ def check_share(rule: ShareRule, ctx: Context) -> Outcome:
         if not wholes:
             continue
         applicable = True
-        verdicts: list[tuple[Severity | None, Amount, int, Decimal]] = []
-        for whole, line in wholes:
-            rng = _ratio_range(part[0].interval, whole.interval)
-            if rng is None or not whole.value:
-                continue
-            point = part[0].value / whole.value * HUNDRED
-            verdicts.append((judge_stated(f.value, rng, point, id(f) in forced), whole, line, point))
+        verdicts = _share_verdicts(part[0], wholes, f.value, id(f) in forced)
+        alts = [w for j in range(4) if (w := _amt(f, f"alt{j}")) is not None]
+        if not verdicts and any(w.value == 0 for w, _ in wholes) and f.value.value != 0:
+            whole, line = next((w, ln) for w, ln in wholes if w.value == 0)
+            vals = {"part": part[0].show(), "whole": whole.show(), "stated": f.value.show() + "%", "computed": "无法计算"}
+            ev = [_ev_text("部分", part[0], part[1], f), _ev_text("整体", whole, line, f), evidence(f)]
+            findings.append(make_finding(rule, "warning", vals, ev, vals["computed"], vals["stated"]))
+            continue
         if not verdicts:
             continue
         sev, whole, line, point = min(verdicts, key=lambda v: _SEV_RANK[v[0]])
+        alt_part = _amt(f, "alt_part")
+        if sev == "error" and alt_part is not None and \
+                any(v[0] in (None, "info") for v in _share_verdicts(alt_part[0], wholes, f.value, False)):
+            continue  # the ratio fits the item's heading figure: that reading holds (a wrong figure is CORE.TX.0006's)
+        if sev == "error" and any(v[0] in (None, "info") for v in _share_verdicts(part[0], alts, f.value, False)):
+            sev = "warning"  # the ratio fits a budget the sentence does not name: computed on the wrong base
         if sev is None:
             continue
         vals = {"part": part[0].show(), "whole": whole.show(), "stated": f.value.show() + "%",
