@@ -36,6 +36,8 @@ COLUMNS = (
     "source",
     "line",
     "page",
+    "kind",
+    "reading",
 )
 # Money units are those the recogniser reads from “单位：” lines (元/千元/万元/亿元); count units are those
 # the narrative states counts in (人员5人, 车辆2辆, 项目3个, 培训20人次); "" is a figure without a unit.
@@ -85,7 +87,33 @@ def _row(path: str, fact: Fact, titles: Sequence[str], units: Sequence[str | Non
         "source": fact.source,
         "line": fact.loc.line,
         "page": fact.loc.page,
+        "kind": fact.kind,
+        "reading": reading(fact),
     }
+
+
+def reading(fact: Fact) -> str | None:
+    """How the narrative reader understood a statement, so that anyone can see why it was or was not checked.
+
+    A change statement lists each of its readings (本年/上年/增减 with their lines); a share its part and the
+    wholes it may be of. Table figures and plain amounts need no reading.
+    """
+    st = fact.statement
+    if st is not None:
+        words = f"{st.word}" + (f"/{st.rate_word}" if st.rate_word and st.rate_word != st.word else "")
+        rate = f"幅度={st.rate.amount.show()}%@{st.rate.line}" if st.rate else "幅度=无"
+        subject = f"主题={st.subject}; " if st.subject else ""
+        options = []
+        for r in st.readings:
+            parts = [f"{zh}={fig.amount.show()}{fig.amount.unit}@{fig.line}" for zh, fig in
+                     (("本年", r.current), ("上年", r.prior), ("增减", r.delta)) if fig is not None]
+            options.append(", ".join(parts) or "本年取自表格")
+        return f"{subject}方向={words}; {rate}; 读法: " + " | ".join(options)
+    if fact.kind == "share" and fact.get("part"):
+        wholes = [fact.get(f"whole{j}") for j in range(8) if fact.get(f"whole{j}")]
+        named = fact.get("whole_name") or fact.get("whole_concept") or ""
+        return f"部分={fact.get('part')}; 整体={' | '.join(w for w in wholes if w) or named or '未定'}"
+    return None
 
 
 def document_rows(doc: Document, vocab: Vocabulary) -> list[dict[str, Any]]:
@@ -148,6 +176,8 @@ def fact_schema() -> Any:
             "source": pa.Column(str, pa.Check.isin(["table", "text"])),
             "line": pa.Column(int, pa.Check.ge(1)),
             "page": pa.Column("Int64", pa.Check.ge(1), nullable=True),
+            "kind": pa.Column(str),
+            "reading": pa.Column(str, nullable=True),
         },
         checks=[
             pa.Check(

@@ -205,3 +205,20 @@ def test_an_items_own_figures_are_its_subjects(ruleset: Any) -> None:
     assert _sev(ruleset, ITEM.format(actual="46.30"), "CORE.TX.0006") == ["error"]
     # the ratio fits the item's heading figure: that reading holds, the wrong figure is reported once, above
     assert _sev(ruleset, ITEM.format(actual="46.30"), "CORE.TX.0001") == []
+
+
+def test_extract_shows_how_each_statement_was_read(tmp_path: Any) -> None:
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    doc = tmp_path / "s.txt"
+    doc.write_text(PRIOR_AND_CURRENT.format(rate="12.50"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["extract", str(doc), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    import json
+
+    rows = [r for r in json.loads(result.stdout) if r["kind"] == "statement"]
+    assert len(rows) == 1
+    assert "本年=86.40万元@3" in rows[0]["reading"] and "上年=72.00万元@3" in rows[0]["reading"]
+    assert "幅度=12.50%@3" in rows[0]["reading"]

@@ -17,7 +17,7 @@ given roles yields no statement and is not checked.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from auditor.extract.narrative import Paragraph, Token, numbers
 from auditor.model import ChangeReading, ChangeStatement, Fact, Figure, Location
@@ -149,6 +149,17 @@ def _topic_figure(p: Paragraph, toks: Sequence[Token], g: _Grammar) -> Token | N
     return first
 
 
+def _distinct(toks: Iterable[Token]) -> list[Token]:
+    """One reading per value: the same figure printed twice (a total and its only part) is one reading."""
+    seen: set[object] = set()
+    out = []
+    for t in toks:
+        if t.amount.value not in seen:
+            seen.add(t.amount.value)
+            out.append(t)
+    return out
+
+
 def _fig(p: Paragraph, t: Token) -> Figure:
     return Figure(t.amount, p.lines[t.start])
 
@@ -184,7 +195,7 @@ def _rate_statement(p: Paragraph, toks: Sequence[Token], i: int, g: _Grammar, ye
         if prev is not None:
             currents = [prev]
     # every figure of the clause before the change may be the one that changed (a total and its 其中 parts)
-    cur_figs = [_fig(p, t) for t in reversed(currents)]
+    cur_figs = [_fig(p, t) for t in _distinct(reversed(currents))]
     if topic is not None and topic.start < lo and all(topic.amount.value != t.amount.value for t in currents):
         cur_figs.append(_fig(p, topic))
     prior = _fig(p, priors[-1]) if priors else None
@@ -243,6 +254,6 @@ def _delta_only_statement(p: Paragraph, toks: Sequence[Token], i: int, g: _Gramm
     currents = _current_before(p, toks, lo, tok.start, g, year)
     if not currents:
         return None
-    readings = tuple(ChangeReading(_fig(p, c), None, _fig(p, tok)) for c in reversed(currents))
+    readings = tuple(ChangeReading(_fig(p, c), None, _fig(p, tok)) for c in _distinct(reversed(currents)))
     return ChangeStatement(g.direction(word), "", word, "", None, readings, _subject(p, lo, tok.start, aliases),
                            p.lines[lo])
