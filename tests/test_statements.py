@@ -222,3 +222,27 @@ def test_extract_shows_how_each_statement_was_read(tmp_path: Any) -> None:
     assert len(rows) == 1
     assert "本年=86.40万元@3" in rows[0]["reading"] and "上年=72.00万元@3" in rows[0]["reading"]
     assert "幅度=12.50%@3" in rows[0]["reading"]
+
+
+FLAT = TITLE + "3.“农林水支出（类）水利（款）水文测报（项）”30.00万元。上年执行数为{prior}万元，本年预算安排30.00万元，" \
+    "与上年执行数{word}。\n"
+
+
+def test_flat_needs_equal_figures(ruleset: Any) -> None:
+    assert _sev(ruleset, FLAT.format(prior="30.00", word="持平")) == []
+    assert _sev(ruleset, FLAT.format(prior="25.00", word="持平")) == ["error"]
+    assert _sev(ruleset, FLAT.format(prior="29.80", word="基本持平")) == []  # “roughly flat” allows a difference
+
+
+def test_previous_sentence_offers_every_figure_when_the_clause_names_none(ruleset: Any) -> None:
+    text = TITLE + "本年收入合计 200.00 万元，其中财政拨款 180.00 万元。较上年增加 20.00 万元，增长 {rate}%。\n"
+    assert _sev(ruleset, text.format(rate="11.11")) == []  # 20 / 180: the total's change
+    assert _sev(ruleset, text.format(rate="12.50")) == []  # 20 / 160: the 财政拨款's change
+    assert _sev(ruleset, text.format(rate="15.00")) == ["error"]
+
+
+def test_carry_over_of_an_earlier_year_is_this_years_money(ruleset: Any) -> None:
+    text = TITLE + "收入预算合计 330.00 万元，其中：本年收入 300.00 万元，2024年结转资金 30.00 万元，比上年增加 30.00 万元，" \
+        "增长 {rate}%。\n"
+    assert _sev(ruleset, text.format(rate="10.00")) == []
+    assert _sev(ruleset, text.format(rate="13.00")) == ["error"]

@@ -45,6 +45,9 @@ class _Grammar:
         self.prior = re.compile(_alt(w.prior))
         self.not_prior = re.compile(_alt(w.not_prior)) if w.not_prior else None
         self.compare = re.compile(rf"(?:{_alt(w.compare)})")
+        # “较上年”, “与2024年预算执行数相比”: the comparison itself, not the name of what changed
+        self.comparison = re.compile(rf"^(?:{_alt(w.compare)})(?:{_alt(w.prior)}|\d{{4}}年度?)?(?:预算|决算)?(?:执行)?数?"
+                                     rf"(?:相比|比较)?")
         self.current_cue = re.compile(rf"(?:{_alt(w.current_cues)})$")
 
     def direction(self, word: str) -> str:
@@ -85,6 +88,11 @@ def change_statements(paras: Sequence[Paragraph], words: StatementWords, year: i
             if st is not None:
                 out.append(Fact(st.subject, tok.amount, "text", Location(p.lines[tok.start]), st.word,
                                 text=p.raw[:300], kind="statement", statement=st))
+        for m in g.flat_word.finditer(p.text):
+            st = _flat_statement(p, toks, m, g, year, aliases)
+            if st is not None:
+                out.append(Fact(st.subject, None, "text", Location(p.lines[m.start()]), st.word,
+                                text=p.raw[:300], kind="statement", statement=st))
     return out
 
 
@@ -110,6 +118,7 @@ def _is_prior(p: Paragraph, t: Token, lo: int, g: _Grammar, year: int | None) ->
     seg = p.text[_segment_start(p.text, t.start, lo) : t.start]
     if g.not_prior is not None:
         seg = g.not_prior.sub("", seg)
+    seg = re.sub(r"\d{4}年度?(?:结转|结余)", "", seg)  # “2024年结转资金”: this period's money
     if g.prior.search(seg):
         return True
     if year is not None and any(int(y) < year for y in re.findall(r"(\d{4})年", seg)):
@@ -191,9 +200,7 @@ def _rate_statement(p: Paragraph, toks: Sequence[Token], i: int, g: _Grammar, ye
     priors = [t for t in _money(toks, lo, head) if not _delta_at(p, t, g) and _is_prior(p, t, lo, g, year)]
     subject = _subject(p, lo, head, aliases)
     if not currents and not priors:
-        prev = _previous_sentence_current(p, toks, lo, head, g, year)
-        if prev is not None:
-            currents = [prev]
+        currents = _previous_sentence_current(p, toks, lo, head, g, year)
     # every figure of the clause before the change may be the one that changed (a total and its 其中 parts)
     cur_figs = [_fig(p, t) for t in _distinct(reversed(currents))]
     if topic is not None and topic.start < lo and all(topic.amount.value != t.amount.value for t in currents):
@@ -210,25 +217,25 @@ def _rate_statement(p: Paragraph, toks: Sequence[Token], i: int, g: _Grammar, ye
 
 
 def _previous_sentence_current(p: Paragraph, toks: Sequence[Token], lo: int, head: int, g: _Grammar,
-                               year: int | None) -> Token | None:
+                               year: int | None) -> list[Token]:
     """“项目支出4335.3万元。与上年相比减少1237.7万元…”: a clause that opens with its comparison takes C from the
-    sentence before — the figure of the same name when the clause names one, else the last one."""
+    sentence before — the figures of the same name when the clause names one, else every figure (readings)."""
     opening = p.text[lo : lo + 12]
     if lo == 0 or (not g.compare.match(opening) and not re.match(r"^(?:\d{4}年)?(?:与|和|同|比|较)", opening)):
-        return None
+        return []
     plo, _ = _clause_bounds(p.text, lo - 1)
     cands = _current_before(p, toks, plo, lo, g, year)
     name = _name_before(p.text, head, lo, g)
     if not name:
-        return cands[-1] if cands else None
-    named = [t for t in cands if _same_name(name, _name_before(p.text, t.start, plo, g))]
-    return named[-1] if len(named) >= 1 else None
+        return cands
+    return [t for t in cands if _same_name(name, _name_before(p.text, t.start, plo, g))]
 
 
 def _name_before(text: str, pos: int, lo: int, g: _Grammar) -> str:
     """The words naming a figure: its segment before it, without years, comparisons and direction words."""
     seg = text[_segment_start(text, pos, lo) : pos]
     seg = re.sub(r"^.*?相比", "", seg)
+    seg = g.comparison.sub("", seg)
     seg = g.delta_word.sub("", seg)
     seg = re.sub(r"\d{4}年度?|为$|是$|[(（][^)）]*[)）]", "", seg)
     return seg.strip()
@@ -236,6 +243,26 @@ def _name_before(text: str, pos: int, lo: int, g: _Grammar) -> str:
 
 def _same_name(a: str, b: str) -> bool:
     return len(a) >= 2 and len(b) >= 2 and (a in b or b in a)
+
+
+def _flat_statement(p: Paragraph, toks: Sequence[Token], m: re.Match[str], g: _Grammar, year: int | None,
+                    aliases: Sequence[tuple[str, str]]) -> ChangeStatement | None:
+    """“上年执行数为30万元，本年预算安排30万元，与上年持平”: 持平 needs the two figures to be the same.
+
+    “基本持平” and the like allow a difference and are not checked; a clause without both an earlier and a
+    current figure says nothing that can be checked.
+    """
+    if re.search(r"(?:基本|大体|大致|略|总体|趋于|保持)$", p.text[max(0, m.start() - 2) : m.start()]):
+        return None
+    lo, _ = _clause_bounds(p.text, m.start())
+    money = [t for t in _money(toks, lo, m.start()) if not _delta_at(p, t, g)]
+    priors = [t for t in money if _is_prior(p, t, lo, g, year)]
+    currents = [t for t in money if t not in priors]
+    if not priors or not currents:
+        return None
+    readings = tuple(ChangeReading(_fig(p, c), _fig(p, q), None) for c in _distinct(currents) for q in _distinct(priors))
+    return ChangeStatement("flat", "", m.group(0), "", None, readings, _subject(p, lo, m.start(), aliases),
+                           p.lines[_segment_start(p.text, m.start(), lo)])
 
 
 def _delta_only_statement(p: Paragraph, toks: Sequence[Token], i: int, g: _Grammar, year: int | None,

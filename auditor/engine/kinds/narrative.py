@@ -206,6 +206,12 @@ def _judge_reading(st: ChangeStatement, r: ChangeReading) -> tuple[Severity | No
     # the change the figures give, as an interval, when two of C, P, Δ are known
     if cur is not None and pri is not None:
         change = cur.interval - pri.interval
+        if st.direction == "flat":
+            if change.contains(Decimal(0)):
+                return None, vals, ev
+            vals["computed"] = f"{'增加' if cur.value > pri.value else '减少'} {show(abs(cur.value - pri.value))} 万元"
+            vals["stated"] = st.word
+            return "error", vals, ev
         if dlt is not None and sign is not None and not change.overlaps(dlt.interval.scale(sign)):
             vals["computed"] = f"{_DIRECTION_ZH[st.direction]} {show(abs(cur.value - pri.value))} 万元（本年 − 上年）"
             vals["stated"] = f"{st.word} {dlt.show()} 万元"
