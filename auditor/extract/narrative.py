@@ -144,7 +144,7 @@ def narrative_facts(doc: Document, aliases: list[tuple[str, str]], year: int | N
         facts.extend(_count_groups(p, pi))
         first_share = len(facts)
         carry = []
-        opening: tuple[str, str] | None = None  # the subject this paragraph opens with, and its phrase
+        opening: tuple[str, str, Amount] | None = None  # the subject this paragraph opens with, its phrase, its figure
         for i, tok in enumerate(toks):
             before = p.text[max(0, tok.start - 40) : tok.start]
             loc = Location(p.lines[tok.start])
@@ -188,17 +188,20 @@ def narrative_facts(doc: Document, aliases: list[tuple[str, str]], year: int | N
             facts.append(Fact(concept, amount, "text", loc, phrase, period=period, text=snippet,
                               extra=(("pos", str(tok.start)), ("gap", gap), ("para", str(pi)))))
             if opening is None and concept.startswith("code.") and "。" not in p.text[: tok.start]:
-                opening = (concept, phrase)
+                opening = (concept, phrase, amount)
         if p.text.endswith(";"):
             carry = _open_list_whole(facts[first_share:], intro)
     return facts
 
 
-def _topic_fact(p: Paragraph, tok: Token, topic: tuple[str, str], year: int | None, loc: Location, snippet: str,
-                pi: int) -> Fact | None:
-    """“2025年预算安排X万元” / “支出决算为X万元” in a paragraph about one subject: X is that subject's figure."""
+def _topic_fact(p: Paragraph, tok: Token, topic: tuple[str, str, Amount], year: int | None, loc: Location,
+                snippet: str, pi: int) -> Fact | None:
+    """“2025年预算安排X万元” / “支出决算为X万元” in a paragraph about one subject: X is that subject's figure
+    (not repeated when it is the figure the paragraph opened with: one figure, one fact)."""
     m = _TOPIC_CUE.search(p.text[max(0, tok.start - 12) : tok.start])
     if m is None or (m.group(1) and (year is None or int(m.group(1)) != year)):
+        return None
+    if tok.amount.value == topic[2].value:
         return None
     period = "actual" if m.group(3) else "current"
     amount = Amount(tok.amount.value, tok.amount.decimals, tok.unit, tok.amount.text)
