@@ -246,3 +246,21 @@ def test_carry_over_of_an_earlier_year_is_this_years_money(ruleset: Any) -> None
         "增长 {rate}%。\n"
     assert _sev(ruleset, text.format(rate="10.00")) == []
     assert _sev(ruleset, text.format(rate="13.00")) == ["error"]
+
+
+SUBJECT_ROW = TITLE + """2025年部门支出预算表
+单位：万元
+功能分类科目编码\t功能分类科目名称\t合计\t基本支出\t项目支出
+\t合计\t50.00\t50.00\t
+221\t住房保障支出\t50.00\t50.00\t
+22102\t住房改革支出\t50.00\t50.00\t
+2210201\t住房公积金\t50.00\t50.00\t
+
+二、支出预算情况说明
+住房保障支出（类）住房改革支出（款）住房公积金（项）比上年增加10.00万元，增长{rate}%。
+"""
+
+
+def test_a_subject_named_without_its_figure_takes_its_row(ruleset: Any) -> None:
+    assert _sev(ruleset, SUBJECT_ROW.format(rate="25.00")) == []
+    assert _sev(ruleset, SUBJECT_ROW.format(rate="20.00")) == ["error"]

@@ -167,7 +167,8 @@ def _with_subject_figures(st: ChangeStatement, ctx: Context, rule: ChangeRule) -
     if not st.subject or any(r.current is not None or r.prior is not None for r in readings):
         return readings
     period = "actual" if ctx.meta.get("kind") == "final" else "current"
-    facts = primary_facts(ctx, st.subject, rule.tables or ["sangong"], period)
+    kinds = [] if st.subject.startswith("code.") else (rule.tables or ["sangong"])  # a subject's row: any table
+    facts = primary_facts(ctx, st.subject, kinds, period)
     facts += [x for x in ctx.text_facts("amount") if x.concept == st.subject and x.period in ("current", "actual")]
     out: list[ChangeReading] = []
     seen: set[Decimal] = set()
