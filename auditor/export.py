@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from auditor.amounts import MONEY_EXPONENTS, Amount, format_decimal
-from auditor.model import Document, Fact
+from auditor.model import ChangeStatement, Document, Fact, ShareStatement
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -99,7 +99,7 @@ def reading(fact: Fact) -> str | None:
     wholes it may be of. Table figures and plain amounts need no reading.
     """
     st = fact.statement
-    if st is not None:
+    if isinstance(st, ChangeStatement):
         words = f"{st.word}" + (f"/{st.rate_word}" if st.rate_word and st.rate_word != st.word else "")
         rate = f"幅度={st.rate.amount.show()}%@{st.rate.line}" if st.rate else "幅度=无"
         subject = f"主题={st.subject}; " if st.subject else ""
@@ -109,10 +109,13 @@ def reading(fact: Fact) -> str | None:
                      (("本年", r.current), ("上年", r.prior), ("增减", r.delta)) if fig is not None]
             options.append(", ".join(parts) or "本年取自表格")
         return f"{subject}方向={words}; {rate}; 读法: " + " | ".join(options)
-    if fact.kind == "share" and fact.get("part"):
-        wholes = [fact.get(f"whole{j}") for j in range(8) if fact.get(f"whole{j}")]
-        named = fact.get("whole_name") or fact.get("whole_concept") or ""
-        return f"部分={fact.get('part')}; 整体={' | '.join(w for w in wholes if w) or named or '未定'}"
+    if isinstance(st, ShareStatement):
+        wholes = " | ".join(f"{w.amount.show()}{w.amount.unit}@{w.line}" for w in st.wholes)
+        named = st.whole_concept or st.whole_name
+        text = f"部分={st.part.amount.show()}{st.part.amount.unit}@{st.part.line}; 整体={wholes or named or '未定'}"
+        if st.alternatives:
+            text += "; 其他预算=" + " | ".join(f"{w.amount.show()}@{w.line}" for w in st.alternatives)
+        return text
     return None
 
 

@@ -144,6 +144,24 @@ class ChangeStatement:
 
 
 @dataclass(frozen=True, slots=True)
+class ShareStatement:
+    """“X万元，占Y%” or “完成(年初)预算的Y%”: the part and every whole it may be of (readings, nearest first).
+
+    ``whole_name`` are the words naming the whole (占本年支出合计的…) and ``whole_concept`` the concept they
+    name when the vocabulary knows it. A completion ratio keeps the budgets the sentence does not name as
+    ``alternatives`` and the item's heading figure as ``alt_part``.
+    """
+
+    part: Figure
+    wholes: tuple[Figure, ...]
+    whole_name: str = ""
+    whole_concept: str = ""
+    alternatives: tuple[Figure, ...] = ()
+    alt_part: Figure | None = None
+    completion: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Fact:
     """One figure tied to a concept: from a table cell or from a sentence of the narrative."""
 
@@ -161,7 +179,7 @@ class Fact:
     text: str = ""
     kind: Literal["amount", "share", "change", "count", "rate", "performance", "project", "statement"] = "amount"
     extra: tuple[tuple[str, str], ...] = ()
-    statement: ChangeStatement | None = None
+    statement: ChangeStatement | ShareStatement | None = None
 
     def get(self, key: str) -> str | None:
         for k, v in self.extra:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from auditor.amounts import Amount, parse_amount
 from auditor.extract.classes import subject_ok
 from auditor.extract.holes import refill
-from auditor.model import Document, Fact, Location
+from auditor.model import Document, Fact, Figure, Location, ShareStatement
 
 _END = "。！？；;!?"
 _PAGE_LINE = re.compile(r"^\s*(?:[-—–]\s*)?\d{1,3}(?:\s*[-—–])?\s*$|^\s*第\s*\d+\s*页")
@@ -127,8 +127,8 @@ def narrative_facts(doc: Document, aliases: list[tuple[str, str]], year: int | N
     aliases = aliases + [(name, "code." + code) for name, code in subjects.items()]
     facts: list[Fact] = []
     topic = ""
-    intro: list[tuple[Token, int]] = []  # money of the paragraph that introduced the current list (“按功能分类：”)
-    carry: list[tuple[Token, int]] = []  # the whole of the share list the previous paragraph left open with “；”
+    intro: list[Figure] = []  # money of the paragraph that introduced the current list (“按功能分类：”)
+    carry: list[Figure] = []  # the whole of the share list the previous paragraph left open with “；”
     for pi, p in enumerate(paras if paras is not None else paragraphs(doc)):
         heading = len(p.text) <= 40 and not p.text.endswith("。")
         if heading:
@@ -139,7 +139,7 @@ def narrative_facts(doc: Document, aliases: list[tuple[str, str]], year: int | N
             intro = carry
             if p.text.endswith(":"):
                 last = p.text.rfind("。", 0, len(p.text) - 1) + 1
-                intro = [(t, p.lines[t.start]) for t in toks if t.start >= last and t.unit in ("万元", "元")
+                intro = [_figure(p, t) for t in toks if t.start >= last and t.unit in ("万元", "元")
                          and not _CHANGE_WORDS.search(p.text[max(0, t.start - 8) : t.start])]
         facts.extend(_count_groups(p, pi))
         first_share = len(facts)
@@ -209,16 +209,13 @@ def _topic_fact(p: Paragraph, tok: Token, topic: tuple[str, str, Amount], year: 
                 extra=(("pos", str(tok.start)), ("gap", m.group(0)), ("para", str(pi)), ("topic", "1")))
 
 
-def _open_list_whole(new: list[Fact], intro: list[tuple[Token, int]]) -> list[tuple[Token, int]]:
+def _open_list_whole(new: list[Fact], intro: list[Figure]) -> list[Figure]:
     """“基本支出…，占65.56%；” then “项目支出…，占17.94%；”: the list's whole stays open for the next item."""
-    share = next((f for f in new if f.kind == "share" and f.get("whole0")), None)
-    if share is None:
-        return intro if any(f.kind == "share" for f in new) else []
-    a = parse_amount(share.get("whole0") or "", share.get("whole0_unit") or "万元")
-    line = share.get("whole0_line")
-    if a is None or line is None:
-        return []
-    return [(Token(0, 0, a, share.get("whole0_unit") or "万元"), int(line))]
+    shares = [f.statement for f in new if isinstance(f.statement, ShareStatement)]
+    first = next((st for st in shares if st.wholes), None)
+    if first is None:
+        return intro if shares else []
+    return [first.wholes[0]]
 
 
 def _concept_before(text: str, pos: int, aliases: list[tuple[str, str]],
@@ -265,7 +262,7 @@ def _money_before(toks: list[Token], i: int, lo: int) -> list[Token]:
 
 
 def _share_or_rate(p: Paragraph, toks: list[Token], i: int, aliases: list[tuple[str, str]],
-                   loc: Location, snippet: str, pi: int, intro: list[tuple[Token, int]]) -> list[Fact]:
+                   loc: Location, snippet: str, pi: int, intro: list[Figure]) -> list[Fact]:
     """A share (占X%) keeps its part and the candidate wholes.
 
     A list item (“4.住房保障支出14.52万元，占5.69%”) without a whole of its own takes the whole from
@@ -275,7 +272,7 @@ def _share_or_rate(p: Paragraph, toks: list[Token], i: int, aliases: list[tuple[
     before = p.text[max(0, tok.start - 16) : tok.start]
     sent = _sentence_start(p.text, tok.start)
     money = _money_before(toks, i, sent)
-    base: list[tuple[str, str]] = [("pos", str(tok.start)), ("para", str(pi))]
+    base = (("pos", str(tok.start)), ("para", str(pi)))
     if re.search(r"(增长|下降|上升|降低|减少|增加|增幅为?|降幅为?)[了的]?(为)?$", before):
         return []  # a change rate: read by auditor/extract/statements.py
     ratio = _RATIO.search(before)
@@ -290,20 +287,20 @@ def _share_or_rate(p: Paragraph, toks: list[Token], i: int, aliases: list[tuple[
     whole_name = share.group(1)
     earlier = [t for t in toks[:i] if t.unit in ("万元", "元") and t.end <= part.start and not _is_share_part(p, toks, t)]
     wholes = [t for t in money if t.end <= part.start and not _is_share_part(p, toks, t)][:1] + list(reversed(earlier))
-    extra = [*base, ("part", part.amount.text), ("part_unit", part.unit), ("part_line", str(p.lines[part.start])),
-                    ("whole_name", whole_name)]
-    located = [(w, p.lines[w.start]) for w in wholes]
+    located = [_figure(p, w) for w in wholes]
     if not located and not whole_name:
         located = list(reversed(intro))
-    for j, (w, line) in enumerate(located[:8]):
-        extra += [(f"whole{j}", w.amount.text), (f"whole{j}_unit", w.unit), (f"whole{j}_line", str(line))]
     concept = next((c for phrase, c in aliases if whole_name and phrase in whole_name), "")
-    extra.append(("whole_concept", concept))
-    return [Fact("", tok.amount, "text", loc, "占", text=snippet, kind="share", extra=tuple(extra))]
+    st = ShareStatement(_figure(p, part), tuple(located[:8]), whole_name, concept)
+    return [Fact("", tok.amount, "text", loc, "占", text=snippet, kind="share", extra=base, statement=st)]
+
+
+def _figure(p: Paragraph, t: Token) -> Figure:
+    return Figure(Amount(t.amount.value, t.amount.decimals, t.unit or "万元", t.amount.text), p.lines[t.start])
 
 
 def _completion(p: Paragraph, toks: list[Token], i: int, named: str, loc: Location, snippet: str,
-                base: list[tuple[str, str]]) -> list[Fact]:
+                base: tuple[tuple[str, str], ...]) -> list[Fact]:
     """“年初预算为B万元，(全年预算为B′万元，)支出决算为A万元，完成(年初)预算的X%”: X = A / the budget it names.
 
     Only figures after the previous percentage of the sentence belong to this ratio (a list of items each
@@ -324,17 +321,13 @@ def _completion(p: Paragraph, toks: list[Token], i: int, named: str, loc: Locati
         return []
     primary = [t for q, t in budgets if named and q == named[:2]] or [t for _, t in budgets]
     others = [t for _, t in budgets if all(t is not x for x in primary)]
-    extra = [*base, ("part", actual.amount.text), ("part_unit", actual.unit), ("part_line", str(p.lines[actual.start])),
-             ("whole_name", ""), ("whole_concept", ""), ("ratio_named", named)]
-    for j, w in enumerate(primary[:4]):
-        extra += [(f"whole{j}", w.amount.text), (f"whole{j}_unit", w.unit), (f"whole{j}_line", str(p.lines[w.start]))]
-    for j, w in enumerate(others[:4]):
-        extra += [(f"alt{j}", w.amount.text), (f"alt{j}_unit", w.unit), (f"alt{j}_line", str(p.lines[w.start]))]
     heading = next((t for t in toks if t.unit in ("万元", "元")), None)  # “…(项)”257.14万元，主要用于…
+    alt_part = None
     if heading is not None and heading.end <= lo and "。" not in p.text[: heading.start] and heading is not actual:
-        extra += [("alt_part", heading.amount.text), ("alt_part_unit", heading.unit),
-                  ("alt_part_line", str(p.lines[heading.start]))]
-    return [Fact("", tok.amount, "text", loc, "决算数为预算数的", text=snippet, kind="share", extra=tuple(extra))]
+        alt_part = _figure(p, heading)
+    st = ShareStatement(_figure(p, actual), tuple(_figure(p, t) for t in primary[:4]), "", "",
+                        tuple(_figure(p, t) for t in others[:4]), alt_part, completion=True)
+    return [Fact("", tok.amount, "text", loc, "决算数为预算数的", text=snippet, kind="share", extra=base, statement=st)]
 
 
 def _is_share_part(p: Paragraph, toks: list[Token], t: Token) -> bool:

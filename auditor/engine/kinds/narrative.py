@@ -7,27 +7,26 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from auditor.amounts import HUNDRED, MONEY_EXPONENTS, Amount, Interval, corner_range, parse_amount
+from auditor.amounts import HUNDRED, MONEY_EXPONENTS, Amount, Interval, corner_range
 from auditor.engine.context import Context, evidence, judge_stated, make_finding, show
 from auditor.engine.kinds.compare import primary_facts
-from auditor.model import ChangeReading, ChangeStatement, Evidence, Fact, Figure, Finding, Location, Severity
+from auditor.model import (
+    ChangeReading,
+    ChangeStatement,
+    Evidence,
+    Fact,
+    Figure,
+    Finding,
+    Location,
+    Severity,
+    ShareStatement,
+)
 
 if TYPE_CHECKING:  # rule models are type hints only: loading them would import pydantic on every run
     from auditor.engine.loader import ChangeRule, ConditionalRule, CountRule, ShareRule
 
 Outcome = tuple[str, list[Finding]]
 _SEV_RANK: dict[str | None, int] = {None: 0, "info": 1, "warning": 2, "error": 3}
-
-
-def _amt(f: Fact, key: str) -> tuple[Amount, int] | None:
-    text = f.get(key)
-    if text is None:
-        return None
-    a = parse_amount(text, f.get(key + "_unit") or "万元")
-    line = f.get(key + "_line")
-    if a is None or line is None:
-        return None
-    return a.in_unit("万元"), int(line)
 
 
 def _ratio_range(part: Interval, whole: Interval) -> Interval | None:
@@ -42,10 +41,11 @@ def _ev_text(label: str, a: Amount, line: int, f: Fact) -> Evidence:
 
 def _forced_lists(facts: list[Fact]) -> set[int]:
     """Shares of one whole, listed together, whose stated values add up to exactly 100: the ids of their facts."""
-    groups: dict[tuple[str | None, str | None], list[Fact]] = defaultdict(list)
+    groups: dict[tuple[int, Decimal], list[Fact]] = defaultdict(list)
     for f in facts:
-        if f.value is not None:
-            groups[(f.get("whole0_line"), f.get("whole0"))].append(f)
+        st = f.statement
+        if f.value is not None and isinstance(st, ShareStatement) and st.wholes:
+            groups[(st.wholes[0].line, st.wholes[0].amount.value)].append(f)
     out: set[int] = set()
     for members in groups.values():
         if len(members) >= 2 and sum((m.value.value for m in members if m.value), Decimal(0)) == HUNDRED:
@@ -65,48 +65,54 @@ def _share_verdicts(part: Amount, wholes: list[tuple[Amount, int]], stated: Amou
     return out
 
 
+def _wan(figs: tuple[Figure, ...]) -> list[tuple[Amount, int]]:
+    return [(x.amount.in_unit("万元"), x.line) for x in figs]
+
+
 def check_share(rule: ShareRule, ctx: Context) -> Outcome:
+    """A stated share against every whole it may be of; a completion ratio against the budget it names."""
     findings: list[Finding] = []
     applicable = False
     shares = ctx.text_facts("share")
     forced = _forced_lists(shares)
     for f in shares:
-        part = _amt(f, "part")
-        if part is None or f.value is None:
+        st = f.statement
+        if not isinstance(st, ShareStatement) or f.value is None:
             continue
-        wholes = [w for j in range(8) if (w := _amt(f, f"whole{j}")) is not None]
-        concept = f.get("whole_concept") or ""
-        if concept:
-            wholes = [(_as(x), x.loc.line) for x in primary_facts(ctx, concept, rule.tables or ["sangong"]) if x.value]
-            wholes += [(_as(x), x.loc.line) for x in ctx.text_facts("amount") if x.concept == concept and x.value
-                       and x.period != "prior"]
-        elif len(f.get("whole_name") or "") >= 2:
+        part = st.part.amount.in_unit("万元")
+        wholes = _wan(st.wholes)
+        if st.whole_concept:
+            wholes = [(_as(x), x.loc.line) for x in primary_facts(ctx, st.whole_concept, rule.tables or ["sangong"])
+                      if x.value]
+            wholes += [(_as(x), x.loc.line) for x in ctx.text_facts("amount") if x.concept == st.whole_concept
+                       and x.value and x.period != "prior"]
+        elif len(st.whole_name) >= 2:
             continue  # the sentence names a whole we cannot locate: not checked
         if not wholes:
             continue
         applicable = True
-        verdicts = _share_verdicts(part[0], wholes, f.value, id(f) in forced)
-        alts = [w for j in range(4) if (w := _amt(f, f"alt{j}")) is not None]
+        ev_part = _ev_text("部分", part, st.part.line, f)
+        verdicts = _share_verdicts(part, wholes, f.value, id(f) in forced)
         if not verdicts and any(w.value == 0 for w, _ in wholes) and f.value.value != 0:
             whole, line = next((w, ln) for w, ln in wholes if w.value == 0)
-            vals = {"part": part[0].show(), "whole": whole.show(), "stated": f.value.show() + "%", "computed": "无法计算"}
-            ev = [_ev_text("部分", part[0], part[1], f), _ev_text("整体", whole, line, f), evidence(f)]
+            vals = {"part": part.show(), "whole": whole.show(), "stated": f.value.show() + "%", "computed": "无法计算"}
+            ev = [ev_part, _ev_text("整体", whole, line, f), evidence(f)]
             findings.append(make_finding(rule, "warning", vals, ev, vals["computed"], vals["stated"]))
             continue
         if not verdicts:
             continue
         sev, whole, line, point = min(verdicts, key=lambda v: _SEV_RANK[v[0]])
-        alt_part = _amt(f, "alt_part")
-        if sev == "error" and alt_part is not None and \
-                any(v[0] in (None, "info") for v in _share_verdicts(alt_part[0], wholes, f.value, False)):
+        if sev == "error" and st.alt_part is not None and any(
+                v[0] in (None, "info") for v in _share_verdicts(st.alt_part.amount.in_unit("万元"), wholes, f.value, False)):
             continue  # the ratio fits the item's heading figure: that reading holds (a wrong figure is CORE.TX.0006's)
-        if sev == "error" and any(v[0] in (None, "info") for v in _share_verdicts(part[0], alts, f.value, False)):
+        if sev == "error" and any(v[0] in (None, "info") for v in _share_verdicts(part, _wan(st.alternatives), f.value,
+                                                                                   False)):
             sev = "warning"  # the ratio fits a budget the sentence does not name: computed on the wrong base
         if sev is None:
             continue
-        vals = {"part": part[0].show(), "whole": whole.show(), "stated": f.value.show() + "%",
+        vals = {"part": part.show(), "whole": whole.show(), "stated": f.value.show() + "%",
                 "computed": show(point, f.value.decimals) + "%"}
-        ev = [_ev_text("部分", part[0], part[1], f), _ev_text("整体", whole, line, f), evidence(f)]
+        ev = [ev_part, _ev_text("整体", whole, line, f), evidence(f)]
         findings.append(make_finding(rule, sev, vals, ev, vals["computed"], vals["stated"]))
     return _outcome(applicable, findings)
 
@@ -129,7 +135,7 @@ def check_change(rule: ChangeRule, ctx: Context) -> Outcome:
     applicable = False
     for f in ctx.text_facts("statement"):
         st = f.statement
-        if st is None:
+        if not isinstance(st, ChangeStatement):
             continue
         if st.direction in ("up", "down") and st.rate_direction and st.direction != st.rate_direction:
             applicable = True
