@@ -1,18 +1,22 @@
 """The tool runs from any kind of install: the rules travel as package data (auditor.rules, read with
 importlib.resources), ``python -m auditor`` works, and the version comes from the package metadata.
 
-The built wheel itself is checked by .ci/run (.ci/check_dist.py): these are the quick checks of the same
-promises that need no build.
+The built wheel itself is checked by .ci/run (.ci/check_dist.py, whose content check is tested here on
+archives built from this tree): these are the quick checks of the same promises that need no build.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import importlib.util
 import subprocess
 import sys
+import tarfile
 import tomllib
+import zipfile
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -90,3 +94,41 @@ def test_rule_cache_is_keyed_by_the_package_version(tmp_path: Path, monkeypatch:
     monkeypatch.setattr(rulecache, "__version__", __version__ + ".post1")
     rulecache.load_rules(rules_dir())
     assert len(list(tmp_path.glob("ruledata-*.pickle"))) == 2
+
+
+def _check_dist() -> Any:
+    spec = importlib.util.spec_from_file_location("check_dist", ROOT / ".ci" / "check_dist.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _archives(tmp_path: Path, drop: str) -> tuple[Path, Path]:
+    """A wheel and an sdist shaped like the real ones from this tree's files, without ``drop``."""
+    files = _check_dist().source_files(ROOT)
+    wheel, sdist = tmp_path / "auditor-0-py3-none-any.whl", tmp_path / "auditor-0.tar.gz"
+    with zipfile.ZipFile(wheel, "w") as zf:
+        for f in files:
+            name = f"auditor/{f}" if f.startswith("rules/") else f
+            if f.startswith(("auditor/", "rules/")) and f != drop:
+                zf.writestr(name, b"")
+    with tarfile.open(sdist, "w:gz") as tf:
+        for f in files:
+            if f != drop:
+                tf.add(ROOT / f, arcname=f"auditor-0/{f}")
+    return wheel, sdist
+
+
+@pytest.mark.parametrize("drop", ["rules/core.yaml", "rules/retired.yaml", "tests/conftest.py", "auditor/cli.py"])
+def test_ci_fails_when_the_wheel_or_sdist_lacks_a_file(tmp_path: Path, drop: str, capsys: Any) -> None:
+    wheel, sdist = _archives(tmp_path, drop)
+    with pytest.raises(SystemExit) as stop:
+        _check_dist().contents(ROOT, wheel, sdist)
+    assert stop.value.code == 1
+    assert drop.removeprefix("rules/") in capsys.readouterr().err
+
+
+def test_ci_passes_a_complete_wheel_and_sdist(tmp_path: Path) -> None:
+    wheel, sdist = _archives(tmp_path, "")
+    _check_dist().contents(ROOT, wheel, sdist)
