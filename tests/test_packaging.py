@@ -53,6 +53,23 @@ def test_bundled_rules_are_found_through_importlib_resources() -> None:
     assert {p.name for p in bundled.iterdir() if p.is_file()} >= {"concepts.yaml", "retired.yaml", "core.yaml"}
 
 
+def test_an_uninstalled_source_tree_reads_its_own_rules_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``PYTHONPATH=. python -m auditor`` without an install: no auditor.rules package, rules/ beside it."""
+    import importlib.resources
+
+    from auditor import rulesdir
+
+    def absent(name: str) -> None:
+        raise ModuleNotFoundError(name)
+
+    monkeypatch.setattr(importlib.resources, "files", absent)
+    packaged_rules.cache_clear()
+    try:
+        assert packaged_rules() == Path(rulesdir.__file__).resolve().parent.parent / "rules"
+    finally:
+        packaged_rules.cache_clear()
+
+
 def test_auditor_rules_env_and_option_still_override(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AUDITOR_RULES", str(tmp_path))
     assert rules_dir() == tmp_path
