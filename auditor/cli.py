@@ -77,7 +77,7 @@ app = typer.Typer(
     cls=_Group,
     help="部门预决算公开文件一致性审核工具（auditor: consistency checks for budget disclosures）。",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -101,7 +101,9 @@ def _split(values: str | None) -> list[str]:
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"auditor {__version__}")
+        from auditor.version import installed_version
+
+        typer.echo(f"auditor {installed_version()}")
         raise typer.Exit()
 
 

@@ -1,11 +1,11 @@
 """Pickle caches of parsed YAML and of the validated rule set: a start with unchanged rules parses no YAML
 and validates nothing.
 
-An entry is keyed by the input files' names and bytes and by the code that reads them (``_CODE_FILES``):
-any change there gives a new key, so a stale entry is never read. Rules are stored as plain ``RuleData``
-objects defined in this module, so that loading them imports neither pydantic nor PyYAML; pydantic runs
-only when an entry is built. A corrupt or unreadable entry is rebuilt silently, and entries are written
-atomically (temporary file + rename), so a concurrent reader never sees half of one.
+An entry is keyed by the input files' names and bytes, by the package version and by the code that reads
+them (``_CODE_FILES``): any change there gives a new key, so a stale entry is never read. Rules are stored
+as plain ``RuleData`` objects defined in this module, so that loading them imports neither pydantic nor
+PyYAML; pydantic runs only when an entry is built. A corrupt or unreadable entry is rebuilt silently, and
+entries are written atomically (temporary file + rename), so a concurrent reader never sees half of one.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from auditor import __version__
 from auditor.atomic import write_atomic
 from auditor.rulesdir import RuleError, pack_files
 
@@ -73,9 +74,10 @@ def _code() -> tuple[bytes, ...]:
 
 
 def _digest(tag: str, key_parts: list[bytes]) -> str:
-    """Hash of the tag, the code files and every key part, each part length-prefixed so boundaries count."""
+    """Hash of the tag, the package version, the code files and every key part, each part length-prefixed so
+    boundaries count: an upgraded install never reads an entry an older version wrote."""
     h = hashlib.sha256()
-    for part in (tag.encode(), *_code(), *key_parts):
+    for part in (tag.encode(), __version__.encode(), *_code(), *key_parts):
         h.update(len(part).to_bytes(8, "little"))
         h.update(part)
     return h.hexdigest()[:32]

@@ -1,9 +1,18 @@
-"""Where the rule packs live ($AUDITOR_RULES, else the rules/ folder beside the package) and which files they are."""
+"""Where the rule packs live and which files they are.
+
+The packs ship inside the package as ``auditor.rules`` (``rules/`` in the source tree, mapped by setup.py),
+found with importlib.resources so that a wheel, pipx or ``uv tool`` install runs; ``--rules DIR`` and
+$AUDITOR_RULES override them.
+"""
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
+
+# Files of a rules folder that are not rule packs: the shared vocabulary and the id registry.
+NOT_PACKS = frozenset({"concepts.yaml", "retired.yaml"})
 
 
 class RuleError(Exception):
@@ -16,9 +25,24 @@ def rules_dir() -> Path:
     env = os.environ.get("AUDITOR_RULES")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parent.parent / "rules"
+    return packaged_rules()
+
+
+@functools.cache
+def packaged_rules() -> Path:
+    """The bundled rules folder: the ``auditor.rules`` package data, or ``rules/`` beside the package when the
+    source tree is imported without being installed (``PYTHONPATH=. python -m auditor``)."""
+    from importlib.resources import files
+
+    try:
+        found = files("auditor.rules")
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / "rules"
+    if not isinstance(found, Path):  # e.g. imported from a zip file: the loaders read real files
+        raise RuleError(f"内置规则不在文件系统中（{found}），请用 --rules 指定规则目录 (bundled rules are not files)")
+    return found
 
 
 def pack_files(rules: Path) -> list[Path]:
-    """The rule packs of a rules folder: every *.yaml beside the vocabulary (concepts.yaml), sorted."""
-    return sorted(p for p in rules.glob("*.yaml") if p.name != "concepts.yaml")
+    """The rule packs of a rules folder: every *.yaml except the vocabulary and the id registry, sorted."""
+    return sorted(p for p in rules.glob("*.yaml") if p.name not in NOT_PACKS)

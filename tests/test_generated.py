@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("regenerate", ROOT / "reports" / "regenerate.py")
-assert _spec and _spec.loader
-regenerate = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(regenerate)
+from regen import ROOT, regenerate
 
 
 @pytest.mark.parametrize(("name", "args"), regenerate.OUTPUTS, ids=[n for n, _ in regenerate.OUTPUTS])
