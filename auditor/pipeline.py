@@ -88,7 +88,8 @@ def extract(doc: Document, vocab: Vocabulary) -> tuple[Recognised, dict[str, Any
     paras = paragraphs(doc)
     aliases = narrative_aliases(vocab)
     subjects = subject_aliases(tables)
-    facts.extend(narrative_facts(doc, aliases, year if isinstance(year, int) else None, subjects, paras))
+    facts.extend(narrative_facts(doc, aliases, year if isinstance(year, int) else None, subjects, paras,
+                                 vocab.statements))
     facts.extend(change_statements(paras, vocab.statements, year if isinstance(year, int) else None,
                                    aliases + [(name, "code." + code) for name, code in subjects.items()]))
     facts.extend(performance_facts(doc, tables, vocab.performance, paras))

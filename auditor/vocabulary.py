@@ -105,6 +105,7 @@ class StatementWords:
     up: tuple[str, ...] = ()  # 增加, 增长 …: the figure rose
     down: tuple[str, ...] = ()  # 减少, 下降 …: it fell
     flat: tuple[str, ...] = ()  # 持平, 相同 …: no change
+    neutral: tuple[str, ...] = ()  # 变化, 增减 …: a change of unstated direction
     rate_marks: tuple[str, ...] = ()  # 增幅, 降幅 …: a rate without direction of its own
     prior: tuple[str, ...] = ()  # 上年, 去年, 执行数 …: a figure of the earlier period
     not_prior: tuple[str, ...] = ()  # 上年结转 …: this period's figure although a prior word is in its name

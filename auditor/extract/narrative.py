@@ -9,18 +9,41 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from auditor.amounts import Amount, parse_amount
 from auditor.extract.classes import subject_ok
 from auditor.extract.holes import refill
 from auditor.model import Document, Fact, Figure, Location, ShareStatement
+from auditor.vocabulary import StatementWords
 
 _END = "。！？；;!?"
 _PAGE_LINE = re.compile(r"^\s*(?:[-—–]\s*)?\d{1,3}(?:\s*[-—–])?\s*$|^\s*第\s*\d+\s*页")
 _HEADING = re.compile(r"^\s*(?:#+|[-*]\s|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|第[一二三四五六七八九十]+部分)")
 _NUM = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(万元|亿元|元|万(?![人])|%|个|辆|台)?")
-_CHANGE_WORDS = re.compile(r"(增加|减少|增长|下降|上升|降低|减|增|节约|超支|持平|相同|变化)[了的]?\s*$")
-_PRIOR = re.compile(r"(上年|上一年|去年|上年度|\d{4}年(?:度)?(?:预算|决算)?(?:数)?相比|比\d{4}年|较\d{4}年)")
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexicon:
+    """The statement words of concepts.yaml compiled for the amount reader (one place for phrasings)."""
+
+    change: re.Pattern[str]  # a change word right before a figure: the figure is a Δ, not an amount
+    prior: re.Pattern[str]  # an earlier period named in the clause before a figure
+    gap_block: re.Pattern[str]  # words between a name and its figure that make the figure something else
+
+
+@lru_cache(maxsize=4)
+def _lexicon(words: StatementWords) -> _Lexicon:
+    def alt(ws: tuple[str, ...]) -> str:
+        return "|".join(re.escape(w) for w in sorted(ws, key=len, reverse=True))
+
+    changes = alt(words.up + words.down + words.flat + words.neutral)
+    compare = alt(words.compare)
+    return _Lexicon(
+        re.compile(rf"({changes})[了的]?\s*$"),
+        re.compile(rf"({alt(words.prior)}|\d{{4}}年(?:度)?(?:预算|决算)?(?:数)?相比|(?:{compare})\d{{4}}年)"),
+        re.compile(rf"({alt(words.up + words.down)}|比|较|占)"),
+    )
 _SEP = "，,；;。！？（）()、"
 _RATIO = re.compile(r"(?:决算数?(?:为|是|占|达到?)|完成)(年初|全年|调整后?)?预算数?的?(?:比例为?)?$")
 # a figure of the paragraph's own subject without the subject's name: “…(项)”45.41万元，…。2025年预算安排45.41万元”
@@ -120,9 +143,16 @@ def _clause_start(text: str, pos: int, limit: int = 40) -> int:
 
 
 def narrative_facts(doc: Document, aliases: list[tuple[str, str]], year: int | None,
-                    subjects: dict[str, str] | None = None, paras: list[Paragraph] | None = None) -> list[Fact]:
+                    subjects: dict[str, str] | None = None, paras: list[Paragraph] | None = None,
+                    words: StatementWords | None = None) -> list[Fact]:
     """aliases: (normalised phrase, concept), longest first; subjects: the document's subject names -> codes;
-    paras: the document's paragraphs, when the caller has built them already."""
+    paras: the document's paragraphs, when the caller has built them already; words: the vocabulary's
+    statement words (the bundled vocabulary's when not given)."""
+    if words is None:
+        from auditor.vocabulary import load_vocabulary
+
+        words = load_vocabulary().statements
+    lex = _lexicon(words)
     subjects = subjects or {}
     aliases = aliases + [(name, "code." + code) for name, code in subjects.items()]
     facts: list[Fact] = []
@@ -140,7 +170,7 @@ def narrative_facts(doc: Document, aliases: list[tuple[str, str]], year: int | N
             if p.text.endswith(":"):
                 last = p.text.rfind("。", 0, len(p.text) - 1) + 1
                 intro = [_figure(p, t) for t in toks if t.start >= last and t.unit in ("万元", "元")
-                         and not _CHANGE_WORDS.search(p.text[max(0, t.start - 8) : t.start])]
+                         and not lex.change.search(p.text[max(0, t.start - 8) : t.start])]
         facts.extend(_count_groups(p, pi))
         first_share = len(facts)
         carry = []
@@ -154,8 +184,8 @@ def narrative_facts(doc: Document, aliases: list[tuple[str, str]], year: int | N
                 continue
             if tok.unit not in ("万元", "元", "") and tok.unit not in ("辆", "个", "台"):
                 continue
-            change = _CHANGE_WORDS.search(before[-8:])
-            concept, alias_end, period, phrase = _concept_before(p.text, tok.start, aliases, year)
+            change = lex.change.search(before[-8:])
+            concept, alias_end, period, phrase = _concept_before(p.text, tok.start, aliases, year, lex)
             if tok.unit in ("辆", "个", "台"):
                 if tok.unit == "辆" and re.search(r"(共有|实有|保有量?为?)[^，,；;。购]{0,8}$", before):
                     facts.append(Fact("vehicles.count", tok.amount, "text", loc, "车辆", text=snippet, kind="count",
@@ -181,7 +211,7 @@ def narrative_facts(doc: Document, aliases: list[tuple[str, str]], year: int | N
                 continue
             if len(gap) > 12 or re.search(r"[，,；;。]", gap) or re.search(r"\d", gap):
                 continue
-            if re.search(r"(增加|减少|增长|下降|比|较|占)", gap):
+            if lex.gap_block.search(gap):
                 continue
             unit = tok.unit or "万元"
             amount = Amount(tok.amount.value, tok.amount.decimals, unit, tok.amount.text)
@@ -219,7 +249,7 @@ def _open_list_whole(new: list[Fact], intro: list[Figure]) -> list[Figure]:
 
 
 def _concept_before(text: str, pos: int, aliases: list[tuple[str, str]],
-                    year: int | None) -> tuple[str | None, int, str, str]:
+                    year: int | None, lex: _Lexicon) -> tuple[str | None, int, str, str]:
     """The concept whose alias ends nearest before pos in the clause, where it ends, the period, the phrase."""
     start = _clause_start(text, pos)
     window = text[start:pos]
@@ -231,18 +261,18 @@ def _concept_before(text: str, pos: int, aliases: list[tuple[str, str]],
         end = idx + len(phrase)
         if best is None or end > best[0] or (end == best[0] and len(phrase) > best[1]):
             best = (end, len(phrase), concept, phrase)
-    period = _period(window, year)
+    period = _period(window, year, lex)
     if best is None:
         return None, pos, period, ""
     return best[2], start + best[0], period, best[3]
 
 
-def _period(window: str, year: int | None) -> str:
+def _period(window: str, year: int | None, lex: _Lexicon) -> str:
     if "决算" in window[-12:] and "预算" not in window[-6:]:
         return "actual"
     if re.search(r"(年初预算|预算数?为|预算支出?为)", window[-12:]) and "决算" in window:
         return "budget"
-    m = _PRIOR.search(window)
+    m = lex.prior.search(window)
     if m:
         return "prior"
     if year is not None:
