@@ -56,6 +56,7 @@ class EqualRule(_Base):
     columns: Literal["primary", "any"] = "primary"  # any: the narrative may cite any column of the row
     table_concept: str = ""  # the tables' concept when it differs from the narrative's (总计 row: table.total)
     table_measures: dict[str, str] = {}  # narrative concept -> the tables' column measure (expense.basic: basic)
+    fund_tables: dict[str, list[str]] = {}  # words naming a fund before the figure's name -> the only tables it may cite
 
 
 class Side(BaseModel):

@@ -216,12 +216,21 @@ def narrative_facts(doc: Document, aliases: list[tuple[str, str]], year: int | N
             unit = tok.unit or "万元"
             amount = Amount(tok.amount.value, tok.amount.decimals, unit, tok.amount.text)
             facts.append(Fact(concept, amount, "text", loc, phrase, period=period, text=snippet,
-                              extra=(("pos", str(tok.start)), ("gap", gap), ("para", str(pi)))))
+                              extra=(("pos", str(tok.start)), ("gap", gap), ("para", str(pi)),
+                                     ("lead", _lead(p.text, alias_end - len(phrase))))))
             if opening is None and concept.startswith("code.") and "。" not in p.text[: tok.start]:
                 opening = (concept, phrase, amount)
         if p.text.endswith(";"):
             carry = _open_list_whole(facts[first_share:], intro)
     return facts
+
+
+def _lead(text: str, start: int) -> str:
+    """The words right before a name in its clause (“一般公共预算财政拨款” before “基本支出”): its fund, say."""
+    lo = start
+    while lo > 0 and start - lo < 16 and text[lo - 1] not in "，,；;。:：":
+        lo -= 1
+    return text[lo:start]
 
 
 def _topic_fact(p: Paragraph, tok: Token, topic: tuple[str, str, Amount], year: int | None, loc: Location,

@@ -144,6 +144,9 @@ def check_equal(rule: EqualRule, ctx: Context) -> Outcome:
             cands = [c for c in ctx.facts if c.source == "table" and c.concept == in_table and c.value is not None
                      and (not rule.tables or (c.table_kind in rule.tables)) and ctx.unit_known(c.table_index)
                      and (measure is None or c.measure == measure)]
+            kinds = _named_fund_tables(rule, ctx, tf)
+            if kinds is not None:
+                cands = [c for c in cands if c.table_kind in kinds]  # “一般公共预算…基本支出”: that fund's tables only
         else:
             cands = [c for c in primary_facts(ctx, in_table, rule.tables, tf.period) if ctx.unit_known(c.table_index)]
         if not cands:
@@ -172,6 +175,17 @@ def check_equal(rule: EqualRule, ctx: Context) -> Outcome:
     if not applicable:
         return "not_applicable", []
     return ("failed" if findings else "passed"), _dedupe(findings)
+
+
+def _named_fund_tables(rule: EqualRule, ctx: Context, tf: Fact) -> list[str] | None:
+    """The tables of the fund the narrative names right before the figure's name, when the rule lists them."""
+    lead = tf.get("lead") or ""
+    if not lead or not rule.fund_tables:
+        return None
+    for words, kinds in rule.fund_tables.items():
+        if words in lead:
+            return kinds
+    return None
 
 
 def _wanted(concept: str, patterns: list[str]) -> bool:
