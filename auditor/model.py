@@ -143,6 +143,8 @@ class Evidence:
     table: str | None = None
     column: str | None = None
     text: str = ""
+    unit: str = ""  # the figure's unit as printed (元, 万元, %, 个); "" for a quoted text
+    printed: str = ""  # the figure exactly as printed (thousands separators kept); "" when not a figure
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +175,8 @@ class TableInfo:
 class RuleOutcome:
     rule: str
     status: Literal["passed", "failed", "not_applicable"]
+    reason: str = ""  # not_applicable: why (the table or figure that was not found), for the report
+    reason_en: str = ""
 
 
 @dataclass(frozen=True, slots=True)

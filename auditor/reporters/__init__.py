@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
 class Renderer(Protocol):
     def __call__(
-        self, report: Report, lang: str = "zh", color: bool = False, *, detail: str = "normal"
+        self, report: Report, lang: str = "zh", color: bool = False, *, detail: str = "normal",
+        min_severity: str = "info", show_info: bool = False,
     ) -> str: ...
 
 

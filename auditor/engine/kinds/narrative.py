@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from auditor.amounts import HUNDRED, Amount, Interval, corner_range, parse_amount
-from auditor.engine.context import Context, evidence, make_finding, show
+from auditor.engine.context import Context, evidence, make_finding, printed_form, show
 from auditor.engine.kinds.compare import primary_facts
 from auditor.model import Evidence, Fact, Finding, Location
 
@@ -43,7 +43,7 @@ def _rounded(x: Decimal, decimals: int) -> Decimal:
 
 
 def _ev_text(label: str, a: Amount, line: int, f: Fact) -> Evidence:
-    return Evidence("text", label, a.show(), Location(line), None, None, f.text[:300])
+    return Evidence("text", label, a.show(), Location(line), None, None, f.text[:300], *printed_form(a))
 
 
 def check_share(rule: ShareRule, ctx: Context) -> Outcome:

@@ -1,0 +1,142 @@
+"""Rule documentation from the rules' own fields: `auditor rules` (table, md) and `auditor explain`.
+
+Messages are templates (`{label}`, `{parts}`): shown to a reader, their placeholders become `…`, and what a
+rule checks is said from its kind and declared tables/concepts, not by repeating its title.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+
+
+def readable(template: str) -> str:
+    """A message template as a reader sees it: every `{placeholder}` becomes `…`."""
+    return _PLACEHOLDER.sub("…", template)
+
+
+def rules_markdown(rules: Sequence[Any], packs: Sequence[str]) -> str:
+    """docs/rules.md: generated from the rule files, in id order, so a stale copy is a visible diff."""
+    out = [
+        "# 审核规则（Rules）",
+        "",
+        "本文件由 `auditor rules --format md` 从规则文件生成，请勿手工编辑。",
+        f"规则包：{'、'.join(f'`{p}`' for p in packs)}；共 {len(rules)} 条规则。",
+        "",
+        "| ID | 名称 | 类型 | 严重程度 | 标题 |",
+        "|---|---|---|---|---|",
+    ]
+    ordered = sorted(rules, key=lambda r: r.id)
+    out += [
+        f"| [{r.id}](#{r.id.lower().replace('.', '')}) | `{r.name}` | {r.kind} | {r.severity} | {_cell(r.title)} |"
+        for r in ordered
+    ]
+    for r in ordered:
+        out += [
+            "",
+            f"## {r.id}",
+            "",
+            f"- 名称（name）：`{r.name}`",
+            f"- 类型（kind）：`{r.kind}`",
+            f"- 严重程度（severity）：`{r.severity}`",
+            f"- 标题：{r.title}",
+        ]
+        if r.title_en:
+            out.append(f"- Title: {r.title_en}")
+        out += [f"- 消息：{r.message}", f"- 为什么：{r.why}"]
+        if r.basis:
+            out.append(f"- 依据：{r.basis}")
+        if r.example.get("fail"):
+            out.append(f"- 示例（不通过）：{r.example['fail']}")
+        if r.example.get("pass"):
+            out.append(f"- 示例（通过）：{r.example['pass']}")
+        out += [f"- 示例（{k}）：{v}" for k, v in sorted(r.example.items()) if k not in ("fail", "pass")]
+    return "\n".join(out) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def rules_table(rules: Sequence[Any], color: bool, lang: str = "zh") -> str:
+    import io
+
+    from rich.console import Console
+    from rich.table import Table
+
+    heads = ("ID", "name", "kind", "severity", "title") if lang == "en" else ("ID", "名称", "类型", "严重程度", "标题")
+    table = Table(*heads, box=None, pad_edge=False, header_style="bold")
+    for r in rules:
+        table.add_row(r.id, r.name, r.kind, r.severity, (r.title_en or r.title) if lang == "en" else r.title)
+    console = Console(
+        file=io.StringIO(),
+        record=True,
+        width=160,
+        force_terminal=color,
+        color_system="standard" if color else None,
+        highlight=False,
+        markup=False,
+        emoji=False,
+    )
+    console.print(table)
+    return "\n".join(line.rstrip() for line in console.export_text(styles=color).split("\n"))
+
+
+_WORDS = {
+    "zh": {"kind": "类型：", "severity": "严重程度：", "what": "检查什么", "message": "报告的消息", "why": "为什么重要",
+           "basis": "依据", "example": "示例", "fail": "不通过", "pass": "通过", "sep": "：", "list": "、",
+           "tables": "核对的表格", "concepts": "核对的数字", "documents": "适用的文件", "regex": "查找的文字",
+           "budget": "预算", "final": "决算"},
+    "en": {"kind": "Kind: ", "severity": "Severity: ", "what": "What it checks", "message": "Message it reports",
+           "why": "Why it matters", "basis": "Basis", "example": "Example", "fail": "fails", "pass": "passes",
+           "sep": ": ", "list": ", ", "tables": "Tables", "concepts": "Figures", "documents": "Documents",
+           "regex": "Text it looks for", "budget": "budget", "final": "final accounts"},
+}
+
+
+def _what(rule: Any, vocab: Any, lang: str) -> list[str]:
+    """The rule's declared scope in words: tables, figures (concepts), document kinds, the pattern it looks for."""
+    from auditor.engine.skipped import declared_concepts, declared_tables
+
+    w = _WORDS[lang]
+    lines = []
+    tables = declared_tables(rule)
+    if tables:
+        names = [(k.name_en if lang == "en" else k.name) if (k := vocab.kind(t)) else t for t in tables]
+        lines.append(f"{w['tables']}{w['sep']}{w['list'].join(names)}")
+    concepts = declared_concepts(rule)
+    if concepts:
+        lines.append(f"{w['concepts']}{w['sep']}{w['list'].join(vocab.concept_name(c, lang) for c in concepts)}")
+    if rule.documents:
+        lines.append(f"{w['documents']}{w['sep']}{w['list'].join(w.get(d, d) for d in rule.documents)}")
+    if getattr(rule, "regex", ""):
+        lines.append(f"{w['regex']}{w['sep']}{rule.regex}")
+    return lines
+
+
+def explain_text(rule: Any, lang: str, vocab: Any = None) -> str:
+    """ruff-rule style: what it checks (from its fields), the message it reports, why it matters, basis, example."""
+    w = _WORDS["en" if lang == "en" else "zh"]
+    en = lang == "en"
+    title = (rule.title_en or rule.title) if en else rule.title
+    head = f"{rule.id} ({rule.name})" if en else f"{rule.id}（{rule.name}）"
+    what = _what(rule, vocab, "en" if en else "zh") if vocab is not None else []
+    lines = [head, title, "", f"{w['kind']}{rule.kind}", f"{w['severity']}{rule.severity}"]
+    if what:
+        lines += ["", w["what"], *(f"  {x}" for x in what)]
+    lines += ["", w["message"], f"  {readable(rule.message_en if en else rule.message)}"]
+    lines += ["", w["why"], f"  {(rule.why_en or rule.why) if en else rule.why}"]
+    if rule.basis:
+        lines += ["", w["basis"], f"  {rule.basis}"]
+    if rule.example:
+        lines += ["", w["example"]]
+        lines += [f"  {w.get(k, k)}{w['sep']}{v}" for k, v in _example_items(rule.example)]
+    return "\n".join(lines) + "\n"
+
+
+def _example_items(example: dict[str, str]) -> list[tuple[str, str]]:
+    first = [(k, example[k]) for k in ("fail", "pass") if k in example]
+    return first + sorted((k, v) for k, v in example.items() if k not in ("fail", "pass"))
