@@ -68,7 +68,8 @@ def _finding(f: Finding, lang: str, doc: DocumentResult, group: Group | None = N
         "difference": f.difference,
         "fingerprint": f.fingerprint,
         "group": None if group is None else {
-            "id": group.number, "size": len(group.members), "figure": _evidence(group.figure, lang, doc)},
+            "id": group.number, "size": len(group.members), "figure": _evidence(group.figure, lang, doc),
+            "suggested": group.suggested},
     }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
@@ -38,6 +39,7 @@ _W = {
         "found": "原文：{act}", "line": "第{n}行", "page": "第{n}页", "narrative": "说明",
         "more": "…… 另有 {n} 项（-v 显示全部）", "blanks": "另有 {n} 项空白",
         "group": "以下 {n} 条问题都涉及同一个数字，可能是它有误：",
+        "slip": "（与应有的 {v} 只差一位数字）",
         "folded": "{title}（{n}，已折叠；--show info 或 -v 列出全部）",
         "per_rule": "{rule} {n} 条，例如：{example}",
         "skipped_one": "未执行的规则 {n} 条：{reasons}（-v 列出规则）", "skipped": "未执行的规则 {n} 条：",
@@ -51,6 +53,7 @@ _W = {
         "diff": ", difference {d}", "found": "found: {act}", "line": "line {n}", "page": "page {n}",
         "narrative": "narrative", "more": "... {n} more (-v shows all)", "blanks": "{n} more blank",
         "group": "these {n} findings all involve one figure, which may be the one at fault:",
+        "slip": " (one digit off the expected {v})",
         "folded": "{title} ({n}, folded; --show info or -v lists them)",
         "per_rule": "{rule} {n}, e.g.: {example}",
         "skipped_one": "{n} rules not run: {reasons} (-v lists them)", "skipped": "{n} rules not run:",
@@ -100,12 +103,30 @@ def evidence_text(lang: str, doc: DocumentResult, e: Evidence) -> str:
 def _outcome_line(lang: str, f: Finding) -> Text | None:
     if f.expected is None and f.actual is None:
         return None
-    if f.expected is None:  # a text pattern: say what was found, no filler for the missing expectation
-        return Text(_w(lang, "found").format(act=f.actual))
+    if f.expected is None:  # a text pattern: the words it matched in their sentence, no filler expectation
+        context = in_context(f)
+        return Text(_w(lang, "found").format(act=context)) if context else None
     line = _w(lang, "expected").format(exp=f.expected, act=f.actual if f.actual is not None else "-")
     if f.difference is not None:
         line += _w(lang, "diff").format(d=f.difference)
     return Text(line)
+
+
+CONTEXT = 12  # characters of the sentence shown on each side of a matched text
+
+
+def in_context(f: Finding) -> str:
+    """The matched text with a little of its sentence: `…本年用于“文化体育与传媒支出”方面…`; "" when the
+    sentence is not at hand (the evidence line already shows the match)."""
+    actual = f.actual or ""
+    source = next((e.text for e in f.evidence if actual and actual in e.text), "")
+    if not source or source.strip() == actual:
+        return ""
+    at = source.index(actual)
+    before, after = source[max(0, at - CONTEXT) : at].lstrip(), source[at + len(actual) : at + len(actual) + CONTEXT]
+    lead = "…" if at > CONTEXT else ""
+    tail = "…" if at + len(actual) + CONTEXT < len(source) else ""
+    return f"{lead}{before}“{actual}”{after.rstrip()}{tail}".replace("\t", " ")
 
 
 def _header(lang: str, doc: DocumentResult) -> Text:
@@ -232,7 +253,8 @@ def _document(lang: str, doc: DocumentResult, detail: str, min_severity: str, sh
                 g = group_at[i]
                 head = Text(_w(lang, "group").format(n=len(g.members)), style="bold")
                 rows.append((4, 6, head))
-                rows.append((6, 8, Text("▶ " + evidence_text(lang, doc, g.figure), style="bold")))
+                slip = _w(lang, "slip").format(v=g.suggested) if g.suggested else ""
+                rows.append((6, 8, Text("▶ " + evidence_text(lang, doc, g.figure) + slip, style="bold")))
                 for j in g.members:
                     rows.extend(_finding_rows(lang, doc, findings[j], 6, verbose))
             elif i not in grouped:
@@ -243,11 +265,35 @@ def _document(lang: str, doc: DocumentResult, detail: str, min_severity: str, sh
     return rows
 
 
+_BREAK_AFTER = " 、，；：,;）)"
+_LOOKBACK = 16  # characters back from the edge to look for a nicer break
+
+
+def wrap_offsets(plain: str, first: int, rest: int) -> list[int]:
+    """Where to break a line so no row is wider than its cells: after a space or a Chinese/ASCII
+    punctuation mark when one is near the edge, otherwise between any two characters (Chinese has no
+    spaces, and rich would move a whole sentence to the next row)."""
+    offsets: list[int] = []
+    width, start, used = first, 0, 0
+    for i, ch in enumerate(plain):
+        w = cell_len(ch)
+        if used + w > width and i > start:
+            cut = next((j + 1 for j in range(i - 1, max(start, i - _LOOKBACK) - 1, -1) if plain[j] in _BREAK_AFTER), i)
+            offsets.append(cut)
+            start, width = cut, rest
+            used = cell_len(plain[cut:i])
+        used += w
+    return offsets
+
+
 def _print(console: Console, row: _Row) -> None:
     """Wrap to the console width with a hanging indent, so long messages stay readable."""
     indent, hang, text = row
-    for i, part in enumerate(text.wrap(console, WIDTH - hang)):
+    parts = text.divide(wrap_offsets(text.plain, WIDTH - indent, WIDTH - hang))
+    for i, part in enumerate(parts):
         part.rstrip()
+        if i:
+            part = part[len(part.plain) - len(part.plain.lstrip()) :]
         console.print(Text(" " * (indent if i == 0 else hang)) + part)
 
 

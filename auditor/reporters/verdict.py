@@ -4,7 +4,6 @@ groups that tie a cascade of findings together, and the rules that did not apply
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 from auditor.model import DocumentResult, Evidence, Finding, RuleOutcome
@@ -48,40 +47,76 @@ def figure_key(e: Evidence) -> tuple[int, int | None, str | None, str | None, st
 
 @dataclass(frozen=True, slots=True)
 class Group:
-    """Findings that all cite one figure: the figure most likely at fault, and them as its consequences."""
+    """Findings that all cite one figure: the figure most likely at fault, and them as its consequences.
+
+    ``suggested`` is what a member finding expected in its place when the printed figure is one digit
+    away from it (dropped, doubled or two swapped): the typical slip behind such a cascade.
+    """
 
     number: int
     figure: Evidence
     members: tuple[int, ...]  # indexes into the ordered findings
+    suggested: str | None = None
+
+
+_Key = tuple[int, int | None, str | None, str | None, str, str]
+
+
+def digit_slip(printed: str, expected: str) -> bool:
+    """One digit dropped, added or two neighbours swapped: 1066.51 for 10661.51, 3412 for 3142."""
+    a = "".join(c for c in printed if c.isdigit())
+    b = "".join(c for c in expected if c.isdigit())
+    if a == b or not a or not b:
+        return False
+    if abs(len(a) - len(b)) == 1:
+        short, long_ = sorted((a, b), key=len)
+        return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    return False
+
+
+def _suggestion(key: _Key, findings: list[Finding], members: tuple[int, ...]) -> str | None:
+    """The expected value of a member whose checked figure (its first evidence) is this one, one digit off."""
+    for i in members:
+        f = findings[i]
+        checked = f.evidence[0] if f.evidence else None
+        if checked and figure_key(checked) == key and f.expected and f.actual == checked.value \
+                and digit_slip(f.actual, f.expected):
+            return f.expected
+    return None
 
 
 def figure_groups(findings: list[Finding]) -> list[Group]:
     """Greedy: the figure cited by most of the remaining errors (or warnings) leads a group, until no figure
-    is shared; ties go to the figure a finding names first (the checked total), then document order.
+    is shared; ties go to a figure one digit off what a finding expected, then to the figure a finding
+    names first (the checked total), then to document order.
 
-    Only findings of one severity are grouped together, and only figures that are not blank.
+    Only findings of one severity are grouped together, and only printed figures (not blanks).
     """
     groups: list[Group] = []
     taken: set[int] = set()
     for sev in ("error", "warning"):
         while True:
-            count: Counter[tuple[int, int | None, str | None, str | None, str, str]] = Counter()
-            first: dict[tuple[int, int | None, str | None, str | None, str, str], tuple[int, int, Evidence]] = {}
+            holders: dict[_Key, list[int]] = {}
+            first: dict[_Key, tuple[int, int, Evidence]] = {}
             for i, f in enumerate(findings):
                 if i in taken or f.severity != sev:
                     continue
-                for pos, e in enumerate(dict.fromkeys(e for e in f.evidence if e.printed)):
+                for pos, e in enumerate(f.evidence):
                     k = figure_key(e)
-                    count[k] += 1
+                    if not e.printed or i in holders.get(k, []):
+                        continue
+                    holders.setdefault(k, []).append(i)
                     first[k] = min(first.get(k, (pos, i, e)), (pos, i, e), key=lambda t: (t[0], t[1]))
-            shared = [k for k, n in count.items() if n >= 2]
+            shared = {k: tuple(v) for k, v in holders.items() if len(v) >= 2}
             if not shared:
                 break
-            best = min(shared, key=lambda k: (-count[k], first[k][0], first[k][1]))
-            members = tuple(i for i, f in enumerate(findings) if i not in taken and f.severity == sev
-                            and any(figure_key(e) == best for e in f.evidence if e.printed))
-            taken.update(members)
-            groups.append(Group(len(groups) + 1, first[best][2], members))
+            hints = {k: _suggestion(k, findings, m) for k, m in shared.items()}
+            best = min(shared, key=lambda k: (-len(shared[k]), hints[k] is None, first[k][0], first[k][1]))
+            taken.update(shared[best])
+            groups.append(Group(len(groups) + 1, first[best][2], shared[best], hints[best]))
     return groups
 
 
