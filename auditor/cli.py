@@ -171,7 +171,7 @@ def check(
     fail_on: Annotated[
         str,
         typer.Option("--fail-on", metavar="LEVEL",
-                     help="退出码为 1 的条件： error、warning、info、 needs-review（有错误或未核对）、 never。"),
+                     help="何时退出码为 1： error、warning、info、 needs-review（错误或未核对） 或 never。"),
     ] = "error",
     min_severity: Annotated[
         str,

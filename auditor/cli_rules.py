@@ -10,12 +10,30 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+_PLACEHOLDER = re.compile(r"\{([a-z_]+?)(?:_en)?\}")
+# What a message's placeholders stand for, for a reader of `explain`; any other placeholder reads as 〈…〉.
+_SLOTS = {
+    "label": ("项目", "item"), "total": ("合计数", "total"), "expected": ("应有数", "expected"),
+    "parts": ("各组成项", "parts"), "table": ("表名", "table"), "tables": ("表名", "tables"),
+    "table_value": ("表中数", "table figure"), "text_value": ("说明中的数", "narrative figure"),
+    "found": ("原文", "text found"), "unit": ("单位", "unit"), "count": ("个数", "count"),
+    "stated": ("所述数", "stated figure"), "left": ("左项", "left item"), "right": ("右项", "right item"),
+    "left_value": ("左项数", "left figure"), "right_value": ("右项数", "right figure"),
+    "project": ("项目名称", "project"), "year": ("年度", "year"), "diff": ("差额", "difference"),
+    "computed": ("计算值", "computed"), "word": ("用词", "word"), "missing": ("缺少的表", "missing tables"),
+    "recognised": ("已识别的表", "recognised tables"), "instead": ("应写作", "instead"),
+    "column": ("列", "column"), "amount": ("金额", "amount"), "value": ("数值", "value"),
+}
 
 
-def readable(template: str) -> str:
-    """A message template as a reader sees it: every `{placeholder}` becomes `…`."""
-    return _PLACEHOLDER.sub("…", template)
+def readable(template: str, lang: str = "zh") -> str:
+    """A message template as a reader sees it: `{label}` becomes 〈项目〉 (en: <item>), never a raw placeholder."""
+
+    def slot(m: re.Match[str]) -> str:
+        zh, en = _SLOTS.get(m.group(1), ("…", "…"))
+        return f"<{en}>" if lang == "en" else f"〈{zh}〉"
+
+    return _PLACEHOLDER.sub(slot, template)
 
 
 def rules_markdown(rules: Sequence[Any], packs: Sequence[str]) -> str:
@@ -102,7 +120,7 @@ def _what(rule: Any, vocab: Any, lang: str) -> list[str]:
     from auditor.engine.skipped import declared_concepts, declared_tables
 
     w = _WORDS[lang]
-    lines = []
+    lines = [x for x in [_identity(rule, vocab, lang)] if x]
     tables = declared_tables(rule)
     if tables:
         names = [(k.name_en if lang == "en" else k.name) if (k := vocab.kind(t)) else t for t in tables]
@@ -117,6 +135,42 @@ def _what(rule: Any, vocab: Any, lang: str) -> list[str]:
     return lines
 
 
+def _identity(rule: Any, vocab: Any, lang: str) -> str:
+    """The relation a rule asserts, in one sentence, from its kind and fields."""
+    en = lang == "en"
+
+    def names(ids: list[str]) -> str:
+        return (", " if en else "、").join(vocab.concept_name(c, lang) for c in ids if not c.endswith("*"))
+
+    if rule.kind == "sum":
+        structure = getattr(rule, "structure", "concepts")
+        if structure == "rows":
+            return "total, subtotal and parent rows equal the sum of their parts" if en else "合计、小计行和上级科目等于其组成之和"
+        if structure == "columns":
+            return "each total column equals the sum of its part columns" if en else "合计列等于各分列之和"
+        total, parts = names(rule.total[:1]), names(rule.parts)
+        return f"{total} = sum of {parts}" if en else f"{total} = {parts}之和"
+    if rule.kind == "compare":
+        left, right = (_side(vocab, x, lang) for x in (rule.left, rule.right))
+        return f"{left} {rule.op} {right}"
+    if rule.kind == "equal":
+        where = "every table" if en else "各表"
+        if getattr(rule, "source", "text") == "text":
+            where = "the narrative and the tables" if en else "说明与表格"
+        return f"{names(rule.concepts)}: the same in {where}" if en else f"{where}中的{names(rule.concepts)}一致"
+    return ""
+
+
+def _side(vocab: Any, side: Any, lang: str) -> str:
+    concept, table = vocab.concept_name(side.concept, lang), _kind_name(vocab, side.table, lang)
+    return f"{concept} ({table})" if lang == "en" else f"{table}的{concept}"
+
+
+def _kind_name(vocab: Any, kind_id: str, lang: str) -> str:
+    k = vocab.kind(kind_id)
+    return (k.name_en if lang == "en" else k.name) if k else kind_id
+
+
 def explain_text(rule: Any, lang: str, vocab: Any = None) -> str:
     """ruff-rule style: what it checks (from its fields), the message it reports, why it matters, basis, example."""
     w = _WORDS["en" if lang == "en" else "zh"]
@@ -127,7 +181,7 @@ def explain_text(rule: Any, lang: str, vocab: Any = None) -> str:
     lines = [head, title, "", f"{w['kind']}{rule.kind}", f"{w['severity']}{rule.severity}"]
     if what:
         lines += ["", w["what"], *(f"  {x}" for x in what)]
-    lines += ["", w["message"], f"  {readable(rule.message_en if en else rule.message)}"]
+    lines += ["", w["message"], f"  {readable(rule.message_en if en else rule.message, 'en' if en else 'zh')}"]
     lines += ["", w["why"], f"  {(rule.why_en or rule.why) if en else rule.why}"]
     if rule.basis:
         lines += ["", w["basis"], f"  {rule.basis}"]

@@ -85,3 +85,37 @@ def test_ci_installs_dev_extras_and_fails_when_no_test_ran() -> None:
     assert re.search(r'"\$status" -eq 5', script), (
         ".ci/run must treat pytest exit code 5 (no tests) as a failure"
     )
+
+
+def usage_commands() -> list[str]:
+    """Every command line in the ```sh blocks of the Usage section (comments stripped)."""
+    text = README.read_text(encoding="utf-8")
+    usage = text[text.index("## 用法 / Usage") : text.index("## 规则 / Rules")]
+    blocks = re.findall(r"```sh\n(.*?)```", usage, flags=re.S)
+    return [line.split("  #")[0].strip() for block in blocks for line in block.splitlines() if line.strip()]
+
+
+def test_usage_examples_call_the_installed_auditor() -> None:
+    commands = usage_commands()
+    assert len(commands) >= 8
+    for command in commands:
+        assert not re.search(r"(^|\|\s*)auditor\b", command), f"bare `auditor` is not on PATH: {command}"
+        assert ".venv/bin/auditor " in command, command
+
+
+def test_usage_examples_run_as_written(tmp_path: Path) -> None:
+    """Each example, from the repository folder, with the auditor installed beside this interpreter."""
+    import subprocess
+    import sys
+
+    exe = str(Path(sys.executable).with_name("auditor"))
+    for command in usage_commands():
+        line = command.replace(".venv/bin/auditor", shlex.quote(exe)).replace("report.json", str(tmp_path / "r.json"))
+        result = subprocess.run(["bash", "-c", line], cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert result.returncode in (0, 1), (command, result.stderr)
+        assert result.stdout or (tmp_path / "r.json").exists(), command
+
+
+def test_readme_says_what_is_skipped_without_shared() -> None:
+    text = README.read_text(encoding="utf-8")
+    assert "tests/test_seeds.py" in text and "../shared" in text and "-rs" in text

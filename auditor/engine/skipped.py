@@ -11,6 +11,7 @@ from typing import Any
 from auditor.engine.context import Context
 
 _NARRATIVE_KINDS = {"share", "change", "count"}
+_NEEDS_ALL = {"compare", "conditional"}
 _NAMED = 2  # table kinds named in a reason before the rest is counted
 _DOC_WORDS = {"budget": ("预算", "budget"), "final": ("决算", "final accounts")}
 
@@ -40,8 +41,10 @@ def not_applicable_reason(rule: Any, ctx: Context) -> tuple[str, str]:
         en = ", ".join(_DOC_WORDS.get(d, (d, d))[1] for d in rule.documents)
         return f"只适用于{zh}文件", f"applies to {en} documents only"
     present = ctx.vocab.present_kinds({t.kind for t in ctx.tables})
-    missing = [k for k in declared_tables(rule) if k not in present]
-    if missing:
+    declared = declared_tables(rule)
+    missing = [k for k in declared if k not in present]
+    # a comparison needs every table it names; other kinds check whichever of their tables are there
+    if missing and (rule.kind in _NEEDS_ALL or len(missing) == len(declared)):
         kinds = [ctx.vocab.kind(k) for k in missing[:_NAMED]]
         zh = "、".join(k.name if k else m for k, m in zip(kinds, missing, strict=False))
         en = ", ".join(k.name_en if k else m for k, m in zip(kinds, missing, strict=False))
