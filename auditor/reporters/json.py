@@ -23,7 +23,7 @@ def ordered_findings(doc: DocumentResult) -> list[Finding]:
     return sorted(doc.findings, key=key)
 
 
-def summary(report: Report) -> dict[str, int]:
+def summary(report: Report) -> dict[str, Any]:
     """Counts over the whole run: documents, unreadable ones (``failed``), findings per severity, needs_review."""
     counts = {sev: 0 for sev in SEVERITIES}
     for doc in report.documents:
