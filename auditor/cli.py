@@ -120,7 +120,8 @@ def exit_code(report: Report, fail_on: str) -> int:
     return 1 if hit else 0
 
 
-def _run(inputs: Inputs, vocab: Any, rules: list[Any], packs: list[str], jobs: int, show_progress: bool) -> Report:
+def _run(inputs: Inputs, vocab: Any, rules: list[Any], packs: list[str], jobs: int, show_progress: bool,
+         lang: str = "zh") -> Report:
     from auditor import api
     from auditor.model import Report
 
@@ -134,7 +135,7 @@ def _run(inputs: Inputs, vocab: Any, rules: list[Any], packs: list[str], jobs: i
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
             with Progress(
-                TextColumn("审核中"),
+                TextColumn(say(lang, "审核中", "checking")),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
@@ -222,7 +223,7 @@ def check(
                        f"packs: {', '.join(packs)}; {len(rules)} rules enabled; {inputs.count} documents"), err=True)
 
     show_progress = not quiet and len(inputs.files) > 3 and sys.stderr.isatty()
-    report = _run(inputs, vocab, rules, packs, jobs or os.cpu_count() or 1, show_progress)
+    report = _run(inputs, vocab, rules, packs, jobs or os.cpu_count() or 1, show_progress, lang)
 
     detail = "quiet" if quiet else "verbose" if verbose else "normal"
     color = fmt == "rich" and _wants_color(output)

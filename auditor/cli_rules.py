@@ -140,7 +140,7 @@ def _identity(rule: Any, vocab: Any, lang: str) -> str:
     en = lang == "en"
 
     def names(ids: list[str]) -> str:
-        return (", " if en else "、").join(vocab.concept_name(c, lang) for c in ids if not c.endswith("*"))
+        return (", " if en else "、").join(_concept(vocab, c, lang) for c in ids)
 
     if rule.kind == "sum":
         structure = getattr(rule, "structure", "concepts")
@@ -158,7 +158,52 @@ def _identity(rule: Any, vocab: Any, lang: str) -> str:
         if getattr(rule, "source", "text") == "text":
             where = "the narrative and the tables" if en else "说明与表格"
         return f"{names(rule.concepts)}: the same in {where}" if en else f"{where}中的{names(rule.concepts)}一致"
-    return ""
+    if rule.kind == "conditional":
+        when = (" or " if en else "或").join(_side(vocab, x, lang) for x in rule.when_positive)
+        then = vocab.concept_name(rule.then_positive, lang)
+        return f"when {when} > 0, {then} > 0 too" if en else f"{when}大于 0 时，{then}也应大于 0"
+    sub = getattr(rule, "check", None) or getattr(rule, "mode", None)
+    zh_en = _HOW.get((rule.kind, sub)) or _HOW.get((rule.kind, None))
+    text = (zh_en[1] if en else zh_en[0]) if zh_en else ""
+    scope = getattr(rule, "scope", "all") if rule.kind == "pattern" else "all"
+    if scope != "all":  # a pattern searched in one part only
+        text = text.replace("the narrative and the tables", "the narrative" if scope == "text" else "the tables")
+        text = text.replace("文字和表格", "说明文字" if scope == "text" else "表格")
+    return text
+
+
+# How a kind (and its sub-check) works, for the rules whose relation is not spelled out by fields.
+_HOW: dict[tuple[str, str | None], tuple[str, str]] = {
+    ("share", None): ("按说明中的两个数字重新计算百分比，与写明的百分比比较（按四舍五入区间）",
+                      "recomputes a stated percentage from the two figures it relates (rounding intervals)"),
+    ("change", None): ("按两期数字重新计算增减额、增减率，与说明中写明的比较",
+                       "recomputes a stated change (amount or rate) from the two periods' figures"),
+    ("count", None): ("说明中写明的个数与表格中的条目数比较", "compares a count stated in the narrative with the table"),
+    ("required", "present"): ("应公开的表格都已公开", "every table that must be published is there"),
+    ("required", "empty_note"): ("没有数字的表格在表内或说明中注明原因", "a table without figures says why, in itself or the narrative"),
+    ("required", "recognised"): ("核心表格都已识别；否则文件为“需人工复核”，相关核对未执行",
+                                 "the core tables were recognised; otherwise the document needs review"),
+    ("required", "placed"): ("无法归属任何表格的片段被跳过，并逐一提示", "fragments that fit no table are skipped and listed"),
+    ("pattern", "regex"): ("在文字和表格中查找下列写法", "looks for the text below in the narrative and the tables"),
+    ("pattern", "stale_year"): ("在预算文件的计划、进度单元格中查找上一年度的年月",
+                                "looks for last year's dates in the schedule cells of a budget"),
+    ("pattern", "duplicated_words"): ("在单元格中查找连写两遍的词", "looks for a word written twice in a cell"),
+    ("match", "foreign"): ("项目绩效目标表的主管部门与项目属于本部门", "a performance table's department and project are this one's"),
+    ("match", "missing"): ("项目支出表中的每个项目都有绩效目标表", "every project of the project table has a performance table"),
+    ("match", "coverage"): ("绩效目标表的金额覆盖项目支出", "the performance tables cover the project spending"),
+    ("match", "stated_count"): ("说明中的绩效目标个数与所附表格数一致", "the stated count of targets matches the tables"),
+    ("match", "amount"): ("绩效目标表中的金额与项目支出表中该项目一致（按四舍五入区间）",
+                          "a performance table's amount matches the project's row (rounding intervals)"),
+    ("match", "project_sum"): ("项目支出表各行之和等于支出表的项目支出", "the project rows add up to the expenditure table's 项目支出"),
+}
+
+
+def _concept(vocab: Any, concept: str, lang: str) -> str:
+    """A concept's name; a prefix pattern (`code.*`: every subject code) reads as “each …”."""
+    if not concept.endswith("*"):
+        return str(vocab.concept_name(concept, lang))
+    group = "subject" if concept.startswith("code.") else concept.rstrip(".*")
+    return f"each {group}" if lang == "en" else ("各科目" if concept.startswith("code.") else f"各{group}")
 
 
 def _side(vocab: Any, side: Any, lang: str) -> str:
