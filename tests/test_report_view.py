@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from auditor.cli import app
 from auditor.reporters.terminal import WIDTH, wrap_offsets
-from auditor.reporters.verdict import digit_slip
+from auditor.reporters.verdict import digit_slip, fix_for
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFECTIVE = str(ROOT / "samples" / "02_defective_budget.txt")
@@ -140,16 +140,48 @@ def test_findings_citing_one_figure_are_grouped_under_it(tmp_path: Path) -> None
     groups = [f["group"] for f in errors]
     assert groups[0] == groups[1] and groups[0]["size"] == 2
     assert groups[0]["figure"]["value"] == "10.00" and groups[0]["figure"]["column"] == "基本支出"
-    assert groups[0]["suggested"] == "100.00"
+    assert groups[0]["suggested"] == "100.00" and groups[0]["digit_slip"] is True
     text = check(doc, "--select", "CORE.TS")
-    assert "以下 2 条问题都涉及同一个数字，可能是它有误：" in text
-    assert "▶ 第6行 2025年部门支出预算表 · 一般公共服务支出 · 基本支出 = 10.00 万元（与应有的 100.00 只差一位数字）" in text
+    assert "以下 2 条问题都涉及同一个数字；若它为 100.00，这些核对都能对上（只差一位数字）：" in text
+    assert "▶ 第6行 2025年部门支出预算表 · 一般公共服务支出 · 基本支出 = 10.00 万元" in text
+    en = check(doc, "--select", "CORE.TS", "--lang", "en")
+    assert "these 2 findings all involve one figure; were it 100.00, all of them would reconcile (one digit off):" in en
+
+
+def test_a_shared_figure_is_named_the_culprit_only_when_one_value_resolves_all(tmp_path: Path) -> None:
+    # 三公: the 合计 (2.00) misses 0.30 and the narrative gives 公务接待费 as 0.50 against 0.30 in the table:
+    # both findings cite 公务接待费 0.30, but no single value of it resolves both (0.00 for the sum, 0.50 for the
+    # narrative): grouped, not blamed.
+    doc = SANGONG_ONLY.replace("合计\t2.20", "合计\t2.00").replace("公务接待费\t0", "公务接待费\t0.30")
+    doc += "\n2025年“三公”经费预算2.00万元，其中因公出国（境）费1.00万元，公务用车购置及运行费1.20万元，公务接待费0.50万元。\n"
+    path = write(tmp_path, "sg.txt", doc)
+    findings = [f for f in check_json(path, "--select", "CORE.SG")["documents"][0]["findings"] if f["group"]]
+    assert len(findings) == 2
+    assert findings[0]["group"]["figure"]["value"] == "0.30" and findings[0]["group"]["suggested"] is None
+    assert "以下 2 条问题都涉及同一个数字：" in check(path, "--select", "CORE.SG")
 
 
 def test_unrelated_findings_are_not_grouped() -> None:
     report = check_json(DEFECTIVE)
     ts = [f for f in report["documents"][0]["findings"] if f["rule"] == "CORE.TS.0001" and f["severity"] == "error"]
     assert ts and all(f["group"] is None for f in ts)  # same row, different columns: different figures
+
+
+def test_the_fix_of_a_figure_follows_its_side_of_the_finding() -> None:
+    from decimal import Decimal
+
+    from auditor.model import Evidence, Finding, Location
+
+    def ev(value: str) -> Evidence:
+        return Evidence("table", "x", value, Location(1), printed=value, unit="万元")
+
+    total, part = ev("6.90"), ev("2.40")
+    sum_finding = Finding("R", "r", "error", "", "", (total, part, ev("5.70")), "9.30", "6.90", "-2.40")
+    assert fix_for(sum_finding, total) == Decimal("9.30")  # the checked total should be the sum
+    assert fix_for(sum_finding, part) == Decimal("0.00")  # or the part smaller by the difference
+    pair = Finding("R", "r", "error", "", "", (part, ev("0.00")), "2.40", "0.00", "-2.40")
+    assert fix_for(pair, part) == Decimal("0.00")
+    assert fix_for(Finding("R", "r", "error", "", "", (part,), ">=1.60", "1.20"), part) is None
 
 
 @pytest.mark.parametrize(

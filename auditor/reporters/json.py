@@ -69,7 +69,7 @@ def _finding(f: Finding, lang: str, doc: DocumentResult, group: Group | None = N
         "fingerprint": f.fingerprint,
         "group": None if group is None else {
             "id": group.number, "size": len(group.members), "figure": _evidence(group.figure, lang, doc),
-            "suggested": group.suggested},
+            "suggested": group.suggested, "digit_slip": group.digit_slip},
     }
 
 

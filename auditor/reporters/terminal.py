@@ -38,8 +38,9 @@ _W = {
         "error": "错误", "warning": "警告", "info": "提示", "expected": "应为 {exp}，实为 {act}", "diff": "，差 {d}",
         "found": "原文：{act}", "line": "第{n}行", "page": "第{n}页", "narrative": "说明",
         "more": "…… 另有 {n} 项（-v 显示全部）", "blanks": "另有 {n} 项空白",
-        "group": "以下 {n} 条问题都涉及同一个数字，可能是它有误：",
-        "slip": "（与应有的 {v} 只差一位数字）",
+        "group": "以下 {n} 条问题都涉及同一个数字：",
+        "culprit": "以下 {n} 条问题都涉及同一个数字；若它为 {v}，这些核对都能对上{slip}：",
+        "slip": "（只差一位数字）",
         "folded": "{title}（{n}，已折叠；--show info 或 -v 列出全部）",
         "per_rule": "{rule} {n} 条，例如：{example}",
         "skipped_one": "未执行的规则 {n} 条：{reasons}（-v 列出规则）", "skipped": "未执行的规则 {n} 条：",
@@ -52,8 +53,9 @@ _W = {
         "error": "errors", "warning": "warnings", "info": "info", "expected": "expected {exp}, actual {act}",
         "diff": ", difference {d}", "found": "found: {act}", "line": "line {n}", "page": "page {n}",
         "narrative": "narrative", "more": "... {n} more (-v shows all)", "blanks": "{n} more blank",
-        "group": "these {n} findings all involve one figure, which may be the one at fault:",
-        "slip": " (one digit off the expected {v})",
+        "group": "these {n} findings all involve one figure:",
+        "culprit": "these {n} findings all involve one figure; were it {v}, all of them would reconcile{slip}:",
+        "slip": " (one digit off)",
         "folded": "{title} ({n}, folded; --show info or -v lists them)",
         "per_rule": "{rule} {n}, e.g.: {example}",
         "skipped_one": "{n} rules not run: {reasons} (-v lists them)", "skipped": "{n} rules not run:",
@@ -251,10 +253,11 @@ def _document(lang: str, doc: DocumentResult, detail: str, min_severity: str, sh
         for i, f in members:
             if i in group_at:
                 g = group_at[i]
-                head = Text(_w(lang, "group").format(n=len(g.members)), style="bold")
-                rows.append((4, 6, head))
-                slip = _w(lang, "slip").format(v=g.suggested) if g.suggested else ""
-                rows.append((6, 8, Text("▶ " + evidence_text(lang, doc, g.figure) + slip, style="bold")))
+                slip = _w(lang, "slip") if g.digit_slip else ""
+                words = _w(lang, "culprit" if g.suggested else "group").format(n=len(g.members), v=g.suggested,
+                                                                               slip=slip)
+                rows.append((4, 6, Text(words, style="bold")))
+                rows.append((6, 8, Text("▶ " + evidence_text(lang, doc, g.figure), style="bold")))
                 for j in g.members:
                     rows.extend(_finding_rows(lang, doc, findings[j], 6, verbose))
             elif i not in grouped:

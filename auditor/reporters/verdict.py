@@ -5,7 +5,9 @@ groups that tie a cascade of findings together, and the rules that did not apply
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
+from auditor.amounts import format_decimal
 from auditor.model import DocumentResult, Evidence, Finding, RuleOutcome
 
 VERDICTS = ("errors", "needs_review", "warnings", "passed", "unreadable")
@@ -47,16 +49,18 @@ def figure_key(e: Evidence) -> tuple[int, int | None, str | None, str | None, st
 
 @dataclass(frozen=True, slots=True)
 class Group:
-    """Findings that all cite one figure: the figure most likely at fault, and them as its consequences.
+    """Findings that all cite one figure, shown under it as its consequences.
 
-    ``suggested`` is what a member finding expected in its place when the printed figure is one digit
-    away from it (dropped, doubled or two swapped): the typical slip behind such a cascade.
+    ``suggested`` is the one value of that figure that would resolve every member (each finding's
+    expected/actual said in terms of this figure agree on it), so the figure is the likely culprit;
+    ``digit_slip`` says the printed figure is one digit away from it (dropped, doubled or swapped).
     """
 
     number: int
     figure: Evidence
     members: tuple[int, ...]  # indexes into the ordered findings
     suggested: str | None = None
+    digit_slip: bool = False
 
 
 _Key = tuple[int, int | None, str | None, str | None, str, str]
@@ -77,21 +81,46 @@ def digit_slip(printed: str, expected: str) -> bool:
     return False
 
 
-def _suggestion(key: _Key, findings: list[Finding], members: tuple[int, ...]) -> str | None:
-    """The expected value of a member whose checked figure (its first evidence) is this one, one digit off."""
-    for i in members:
-        f = findings[i]
-        checked = f.evidence[0] if f.evidence else None
-        if checked and figure_key(checked) == key and f.expected and f.actual == checked.value \
-                and digit_slip(f.actual, f.expected):
-            return f.expected
-    return None
+def _number(text: str | None) -> Decimal | None:
+    if not text:
+        return None
+    try:
+        return Decimal(text.replace(",", "").rstrip("%"))
+    except InvalidOperation:
+        return None
+
+
+def fix_for(f: Finding, e: Evidence) -> Decimal | None:
+    """The value of figure ``e`` that would resolve finding ``f``, when ``f`` is a plain comparison:
+    the figure is its actual side (→ expected), its expected side (→ actual), or one addend of a sum
+    whose total is the actual (→ the addend moves by actual − expected)."""
+    value, expected, actual = _number(e.value), _number(f.expected), _number(f.actual)
+    if value is None or expected is None or actual is None:
+        return None
+    if value == actual:
+        return expected
+    if value == expected:
+        return actual
+    return value + actual - expected
+
+
+def _common_fix(findings: list[Finding], members: tuple[int, ...], key: _Key, figure: Evidence) -> str | None:
+    """The value every member's fix agrees on, to one unit of the figure's last printed digit (the sums
+    behind the fixes are of rounded figures); the first member's fix is the one shown."""
+    fixes = [fix_for(findings[i], e) for i in members for e in findings[i].evidence if figure_key(e) == key]
+    decimals = len(figure.value.split(".")[1]) if "." in figure.value else 0
+    known = [x for x in fixes if x is not None]
+    if len(known) != len(fixes) or not known or max(known) - min(known) > Decimal(10) ** -decimals:
+        return None
+    if known[0] == _number(figure.value):
+        return None
+    return format_decimal(known[0], decimals)
 
 
 def figure_groups(findings: list[Finding]) -> list[Group]:
     """Greedy: the figure cited by most of the remaining errors (or warnings) leads a group, until no figure
-    is shared; ties go to a figure one digit off what a finding expected, then to the figure a finding
-    names first (the checked total), then to document order.
+    is shared; ties go to a figure one value of which resolves all its findings (a one-digit slip first),
+    then to the figure a finding names first (the checked total), then to document order.
 
     Only findings of one severity are grouped together, and only printed figures (not blanks).
     """
@@ -113,10 +142,11 @@ def figure_groups(findings: list[Finding]) -> list[Group]:
             shared = {k: tuple(v) for k, v in holders.items() if len(v) >= 2}
             if not shared:
                 break
-            hints = {k: _suggestion(k, findings, m) for k, m in shared.items()}
-            best = min(shared, key=lambda k: (-len(shared[k]), hints[k] is None, first[k][0], first[k][1]))
+            fixes = {k: _common_fix(findings, m, k, first[k][2]) for k, m in shared.items()}
+            slips = {k: fixes[k] is not None and digit_slip(first[k][2].value, fixes[k] or "") for k in shared}
+            best = min(shared, key=lambda k: (-len(shared[k]), fixes[k] is None, not slips[k], first[k][0], first[k][1]))
             taken.update(shared[best])
-            groups.append(Group(len(groups) + 1, first[best][2], shared[best], hints[best]))
+            groups.append(Group(len(groups) + 1, first[best][2], shared[best], fixes[best], slips[best]))
     return groups
 
 
