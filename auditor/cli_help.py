@@ -95,11 +95,20 @@ class Group(_Chinese, TyperGroup):
         except typer.TyperException as exc:
             if type(exc).__name__ == "NoArgsIsHelpError":
                 typer.echo(exc.format_message(), err=True)
+            elif _asks_english(sys.argv[1:] if args is None else list(args)):
+                typer.echo(f"usage error: {exc.format_message()}", err=True)
+                typer.echo("Run auditor --help or auditor COMMAND --help for usage.", err=True)
             else:
                 typer.echo(f"用法错误：{usage_text(exc)}", err=True)
                 typer.echo("运行 auditor --help 或 auditor 命令 --help 查看用法。", err=True)
             sys.exit(getattr(exc, "exit_code", 2))
         sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _asks_english(args: list[str]) -> bool:
+    """`--lang en` among the arguments: the parser failed before the option could be read."""
+    pairs = zip(args, args[1:], strict=False)
+    return "--lang=en" in args or any(a == "--lang" and b.lower() == "en" for a, b in pairs)
 
 
 def usage_text(exc: typer.TyperException) -> str:

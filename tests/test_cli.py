@@ -253,7 +253,7 @@ def test_lang_en(runner: CliRunner, broken: Path) -> None:
     assert all(a["message"] != b["message"] for a, b in zip(en_findings, zh_findings, strict=True))
     text = runner.invoke(app, ["check", str(broken), "--lang", "en"]).stdout
     assert "line 6 2025年“三公”经费预算表 · 合计 = 2.23 万元" in text
-    assert text.rstrip().splitlines()[-1].startswith("1 document: 1 errors; findings: 1 errors")
+    assert text.rstrip().splitlines()[-1].startswith("1 document: 1 with errors; findings: 1 errors")
 
 
 def test_rich_output_is_plain_text_when_not_a_terminal(

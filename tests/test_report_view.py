@@ -369,6 +369,10 @@ def test_lang_on_every_command_that_prints_text(tmp_path: Path) -> None:
     assert code == 1 and "cannot read" in err and "the file is empty" in err
     code, _, err = invoke("check", "--select", "NOPE.XX", CONSISTENT, "--lang", "en")
     assert code == 2 and "matches no rule" in err
+    code, _, err = invoke("check", CONSISTENT, "--no-such-option", "--lang", "en")
+    assert code == 2 and err.startswith("usage error:") and "用法" not in err
+    code, _, err = invoke("check", CONSISTENT, "--no-such-option")
+    assert code == 2 and err.startswith("用法错误：")
 
 
 def test_rows_wrap_inside_the_width_even_without_spaces() -> None:

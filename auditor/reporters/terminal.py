@@ -300,13 +300,16 @@ def _print(console: Console, row: _Row) -> None:
         console.print(Text(" " * (indent if i == 0 else hang)) + part)
 
 
+_EN_COUNTED = {"errors": "with errors", "warnings": "with warnings", "needs_review": "need review"}
+
+
 def summary_line(report: Report, lang: str = "zh") -> str:
     """Documents by verdict, then findings by severity: `共 3 份文件：有错误 1，通过 2；错误 6，警告 0，提示 2`."""
     s = summary(report)
     n = s["documents"]
     verdicts = [(v, s["verdicts"][v]) for v in VERDICTS if s["verdicts"][v]]
     if lang == "en":
-        by = ", ".join(f"{c} {verdict_word(lang, v)}" for v, c in verdicts)
+        by = ", ".join(f"{c} {_EN_COUNTED.get(v, verdict_word(lang, v))}" for v, c in verdicts)
         return f"{n} document{'s' if n != 1 else ''}: {by}; findings: {_counts(lang, s)}"
     by = "，".join(f"{verdict_word(lang, v)} {c}" for v, c in verdicts)
     return f"共 {n} 份文件：{by}；问题：{_counts(lang, s)}"
