@@ -107,7 +107,9 @@ class Group(_Chinese, TyperGroup):
 
 def _asks_english(args: list[str]) -> bool:
     """`--lang en` among the arguments: the parser failed before the option could be read."""
-    pairs = zip(args, args[1:], strict=False)
+    from itertools import pairwise
+
+    pairs = pairwise(args)
     return "--lang=en" in args or any(a == "--lang" and b.lower() == "en" for a, b in pairs)
 
 

@@ -107,6 +107,9 @@ def test_a_needs_review_document_names_the_checks_it_skipped(tmp_path: Path) -> 
     skipped = {s["rule"]: s["reason"] for s in report["documents"][0]["not_applicable"]}
     assert skipped["CORE.TX.0005"] == "未识别到收支总表"
     assert set(skipped) == {r for r, s in report["documents"][0]["rule_outcomes"].items() if s == "not_applicable"}
+    (rd,) = [f for f in report["documents"][0]["findings"] if f["rule"] == "CORE.RD.0001"]
+    assert [(e["line"], e["table_title"], e["value"]) for e in rd["evidence"]] == [
+        (3, "2025年“三公”经费预算表", "“三公”经费表")]  # where the table read starts, not a made-up line 1
     en = check_json(doc, "--lang", "en")["documents"][0]["not_applicable"]
     assert {s["rule"]: s["reason"] for s in en}["CORE.TX.0005"] == "income and expenditure summary not recognised"
 
