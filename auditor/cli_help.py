@@ -118,9 +118,13 @@ def usage_text(exc: typer.TyperException) -> str:
     kind = type(exc).__name__
     message = exc.format_message()
     if kind == "NoSuchOption":
-        return f"没有选项 {getattr(exc, 'option_name', '')}（{message}）"
+        close = list(getattr(exc, "possibilities", None) or [])
+        tip = f"；是否想用 {'、'.join(close)}？" if close else ""
+        return f"没有选项 {getattr(exc, 'option_name', '')}{tip}"
     if kind == "MissingParameter":
-        return f"缺少参数（{message}）"
+        param = getattr(exc, "param", None)
+        name = (getattr(param, "metavar", None) or getattr(param, "name", "") or "").upper() if param else ""
+        return f"缺少参数 {name}".rstrip() if name else f"缺少参数（{message}）"
     if kind == "BadParameter":
         return f"参数值无效（{message}）"
     if kind == "BadOptionUsage":

@@ -374,8 +374,10 @@ def test_lang_on_every_command_that_prints_text(tmp_path: Path) -> None:
     assert code == 2 and "matches no rule" in err
     code, _, err = invoke("check", CONSISTENT, "--no-such-option", "--lang", "en")
     assert code == 2 and err.startswith("usage error:") and "用法" not in err
-    code, _, err = invoke("check", CONSISTENT, "--no-such-option")
-    assert code == 2 and err.startswith("用法错误：")
+    code, _, err = invoke("check", CONSISTENT, "--formt", "json")
+    assert code == 2 and err.startswith("用法错误：没有选项 --formt；是否想用 --format？")
+    code, _, err = invoke("check")
+    assert code == 2 and err.startswith("用法错误：缺少参数 PATH\n")
 
 
 def test_rows_wrap_inside_the_width_even_without_spaces() -> None:
