@@ -17,6 +17,7 @@ LABELS_EN = {
     "主管部门": "supervising department",
     "决算数为预算数的": "actual as a share of budget",
     "无": "none",
+    "（空白）": "(blank)",
 }
 
 

@@ -93,10 +93,10 @@ def evidence_text(lang: str, doc: DocumentResult, e: Evidence) -> str:
     if e.column and row.endswith(f" / {e.column}"):
         row = row[: -len(e.column) - 3]
     parts = [table_title(doc, e) or ""] if e.source == "table" else [_w(lang, "narrative")]
-    parts += [row, e.column or ""] if e.source == "table" else [row]
+    parts += [row, e.column if e.column != row else ""] if e.source == "table" else [row]
     place = " · ".join(p for p in parts if p)
     if is_figure(e):
-        figure = f"{e.printed} {e.unit}".strip() if e.printed else e.value
+        figure = f"{e.printed} {e.unit}".strip() if e.printed else label(e.value, lang)
         return f"{where(lang, e.loc)} {place} = {figure}"
     sep = ": " if lang == "en" else "："
     return f"{where(lang, e.loc)} {place}{sep}{label(e.value, lang)}" if e.value else f"{where(lang, e.loc)} {place}"
