@@ -17,7 +17,7 @@ import typer
 from auditor import __version__
 from auditor.cli_help import Command, Group
 from auditor.cli_io import STDIN_NAME, Inputs, choice, emit, fail, gather, language, say
-from auditor.reporters import REPORTERS
+from auditor.reporters import REPORTERS, render
 
 if TYPE_CHECKING:
     from auditor.model import DocumentResult, Report
@@ -227,7 +227,7 @@ def check(
 
     detail = "quiet" if quiet else "verbose" if verbose else "normal"
     color = fmt == "rich" and _wants_color(output)
-    text = REPORTERS[fmt](report, lang, color, detail=detail, min_severity=min_severity, show_info=show_info)
+    text = render(fmt, report, lang, color, detail, min_severity=min_severity, show_info=show_info)
     emit(text, output, quiet, lang)
     raise typer.Exit(exit_code(report, fail_on))
 

@@ -127,7 +127,6 @@ def report_dict(report: Report, lang: str = "zh") -> dict[str, Any]:
     }
 
 
-def render(report: Report, lang: str = "zh", color: bool = False, *, detail: str = "normal",
-           min_severity: str = "info", show_info: bool = False) -> str:
-    """Indented UTF-8 JSON of every finding; ``color`` and the display options do not apply to machine output."""
+def render(report: Report, lang: str = "zh", color: bool = False, *, detail: str = "normal") -> str:
+    """Indented UTF-8 JSON of every finding; ``color``, ``detail`` and display filters do not apply to it."""
     return json.dumps(report_dict(report, lang), ensure_ascii=False, indent=2, default=str) + "\n"

@@ -93,7 +93,7 @@ def evidence_text(lang: str, doc: DocumentResult, e: Evidence) -> str:
     if e.column and row.endswith(f" / {e.column}"):
         row = row[: -len(e.column) - 3]
     parts = [table_title(doc, e) or ""] if e.source == "table" else [_w(lang, "narrative")]
-    parts += [row, e.column if e.column != row else ""] if e.source == "table" else [row]
+    parts += [row, e.column if e.column and e.column != row else ""] if e.source == "table" else [row]
     place = " · ".join(p for p in parts if p)
     if is_figure(e):
         figure = f"{e.printed} {e.unit}".strip() if e.printed else label(e.value, lang)
