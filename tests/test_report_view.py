@@ -387,3 +387,25 @@ def test_rows_wrap_inside_the_width_even_without_spaces() -> None:
     assert cell_len(pieces[0]) <= WIDTH - 4 and all(cell_len(p) <= WIDTH - 6 for p in pieces[1:])
     for line in check(DEFECTIVE, "-v").splitlines():
         assert cell_len(line) <= WIDTH, line
+
+
+def test_display_options_reach_only_formats_that_declare_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    import auditor.reporters as reporters
+    from auditor.model import Report
+
+    seen: list[dict[str, object]] = []
+
+    def legacy(report: Report, lang: str = "zh", color: bool = False, *, detail: str = "normal") -> str:
+        seen.append({"detail": detail})
+        return "legacy"
+
+    def modern(report: Report, lang: str = "zh", color: bool = False, *, detail: str = "normal",
+               min_severity: str = "info") -> str:
+        seen.append({"detail": detail, "min_severity": min_severity})
+        return "modern"
+
+    monkeypatch.setattr(reporters, "REPORTERS", {"legacy": legacy, "modern": modern})
+    report = Report((), (), 0, "0")
+    assert reporters.render("legacy", report, "zh", False, "normal", min_severity="error", show_info=True) == "legacy"
+    assert reporters.render("modern", report, "zh", False, "verbose", min_severity="error", show_info=True) == "modern"
+    assert seen == [{"detail": "normal"}, {"detail": "verbose", "min_severity": "error"}]
