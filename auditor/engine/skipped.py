@@ -40,6 +40,9 @@ def not_applicable_reason(rule: Any, ctx: Context) -> tuple[str, str]:
         zh = "、".join(_DOC_WORDS.get(d, (d, d))[0] for d in rule.documents)
         en = ", ".join(_DOC_WORDS.get(d, (d, d))[1] for d in rule.documents)
         return f"只适用于{zh}文件", f"applies to {en} documents only"
+    min_year, year = getattr(rule, "min_year", 0), ctx.meta.get("year")
+    if min_year and (not isinstance(year, int) or year < min_year):
+        return f"只适用于 {min_year} 年及以后的文件", f"applies to documents of {min_year} or later only"
     present = ctx.vocab.present_kinds({t.kind for t in ctx.tables})
     declared = declared_tables(rule)
     missing = [k for k in declared if k not in present]
