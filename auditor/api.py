@@ -30,11 +30,12 @@ def load_ruleset(rules_path: Path | None = None) -> tuple[Any, list[Any], list[s
 
 
 def select_rules(rules: Sequence[Any], select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Any]:
-    """ruff-style selection by id prefix (CORE, CORE.SG, CORE.SG.0001) or by name."""
+    """ruff-style selection by id prefix (CORE, CORE.SG, core.sg.0001: any case) or by name."""
     sel, ign = [s for s in select if s], [s for s in ignore if s]
 
-    def hit(rule: Any, prefixes: list[str]) -> bool:
-        return any(rule.id == p or rule.id.startswith(p.rstrip(".") + ".") or rule.name == p for p in prefixes)
+    def hit(rule: Any, prefixes: list[str]) -> bool:  # ids are upper case, names lower case: any case selects
+        return any(rule.id == p.upper() or rule.id.startswith(p.upper().rstrip(".") + ".") or rule.name == p.lower()
+                   for p in prefixes)
 
     return [r for r in rules if (not sel or hit(r, sel)) and not hit(r, ign)]
 

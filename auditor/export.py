@@ -131,18 +131,20 @@ def document_rows(doc: Document, vocab: Vocabulary) -> list[dict[str, Any]]:
 
 
 def read_rows(
-    paths: Iterable[Path], vocab: Vocabulary | None = None
+    paths: Iterable[Path], vocab: Vocabulary | None = None, stdin: bytes | None = None, stdin_name: str = "<stdin>"
 ) -> tuple[list[dict[str, Any]], list[tuple[str, str, str]]]:
-    """Rows of every readable document, and (path, message, message_en) for each one that cannot be read."""
+    """Rows of every readable document (stdin's bytes first, as ``check`` reads them), and
+    (path, message, message_en) for each one that cannot be read."""
     from auditor.ingest import IngestError, read_document
     from auditor.vocabulary import load_vocabulary
 
     vocab = vocab or load_vocabulary()
     rows: list[dict[str, Any]] = []
     unreadable: list[tuple[str, str, str]] = []
-    for path in paths:
+    sources: list[tuple[Path, bytes | None]] = [(Path(stdin_name), stdin)] if stdin is not None else []
+    for path, data in [*sources, *((p, None) for p in paths)]:
         try:
-            doc = read_document(path)
+            doc = read_document(path, data)
         except IngestError as exc:
             unreadable.append((str(path), exc.message, exc.message_en))
             continue

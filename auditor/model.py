@@ -197,8 +197,8 @@ class Evidence:
     table: str | None = None
     column: str | None = None
     text: str = ""
-    unit: str = ""  # the unit the figure was printed in (元, 万元, %)
-    printed: str = ""  # the figure as printed (thousands separators kept)
+    unit: str = ""  # the figure's unit as printed (元, 万元, %, 个); "" for a quoted text
+    printed: str = ""  # the figure exactly as printed (thousands separators kept); "" when not a figure
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +229,8 @@ class TableInfo:
 class RuleOutcome:
     rule: str
     status: Literal["passed", "failed", "not_applicable"]
+    reason: str = ""  # not_applicable: why (the table or figure that was not found), for the report
+    reason_en: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,7 +36,8 @@ BROKEN_SANGONG = "\n".join(
 )
 
 REPORT_KEYS = {"schema", "tool", "rules", "documents", "summary"}
-DOCUMENT_KEYS = {"path", "sha256", "status", "error", "meta", "tables", "findings", "rule_outcomes", "stats"}
+DOCUMENT_KEYS = {"path", "sha256", "status", "verdict", "error", "meta", "tables", "findings", "rule_outcomes",
+                 "not_applicable", "stats"}
 FINDING_KEYS = {
     "rule",
     "name",
@@ -47,8 +48,10 @@ FINDING_KEYS = {
     "actual",
     "difference",
     "fingerprint",
+    "group",
 }
-EVIDENCE_KEYS = {"source", "table", "label", "column", "value", "line", "page", "sheet", "cell", "text"}
+EVIDENCE_KEYS = {"source", "table", "label", "column", "value", "line", "page", "sheet", "cell", "text", "unit", "printed",
+                 "table_title"}
 
 
 @pytest.fixture
@@ -127,7 +130,7 @@ def test_json_report_has_the_v1_shape(runner: CliRunner, broken: Path) -> None:
     assert report["tool"]["name"] == "auditor"
     assert set(report["rules"]) == {"packs", "count"}
     assert report["rules"]["count"] > 0
-    assert set(report["summary"]) == {"documents", "failed", "error", "warning", "info", "needs_review"}
+    assert set(report["summary"]) == {"documents", "failed", "error", "warning", "info", "needs_review", "verdicts"}
     (doc,) = report["documents"]
     assert set(doc) == DOCUMENT_KEYS
     assert len(doc["sha256"]) == 64
@@ -249,8 +252,8 @@ def test_lang_en(runner: CliRunner, broken: Path) -> None:
     assert [f["fingerprint"] for f in en_findings] == [f["fingerprint"] for f in zh_findings]
     assert all(a["message"] != b["message"] for a, b in zip(en_findings, zh_findings, strict=True))
     text = runner.invoke(app, ["check", str(broken), "--lang", "en"]).stdout
-    assert "line 6 合计 = 2.23" in text
-    assert text.rstrip().splitlines()[-1].startswith("1 document: 1 errors")
+    assert "line 6 2025年“三公”经费预算表 · 合计 = 2.23 万元" in text
+    assert text.rstrip().splitlines()[-1].startswith("1 document: 1 with errors; findings: 1 errors")
 
 
 def test_rich_output_is_plain_text_when_not_a_terminal(
@@ -262,12 +265,11 @@ def test_rich_output_is_plain_text_when_not_a_terminal(
     text = result.stdout
     assert "\x1b[" not in text
     assert "CORE.SG.0001" in text
-    assert "  第6行 合计 = 2.23" in text
+    assert "  第6行 2025年“三公”经费预算表 · 合计 = 2.23 万元" in text
     assert "应为 2.43，实为 2.23" in text
     assert "文件为空" in text
     last = text.rstrip().splitlines()[-1]
-    assert last.startswith("共 2 份文件：错误 1，")
-    assert "1 份无法读取" in last
+    assert last.startswith("共 2 份文件：有错误 1，无法读取 1；问题：错误 1，")
     assert runner.invoke(app, ["check", str(broken), str(empty)]).stdout == text
 
 

@@ -76,7 +76,7 @@ def test_core_tables_finding_names_table_kinds_in_chinese(tmp_path: Path) -> Non
     assert [(e["label"], e["value"]) for e in f["evidence"]] == [("已识别的表格", "“三公”经费表")]
     assert f["expected"] is None and f["actual"] is None
     text = run(str(doc), "--select", "CORE.RD.0001")
-    assert "已识别的表格 = “三公”经费表" in text
+    assert "已识别的表格：“三公”经费表" in text
     assert "sangong" not in text and "missing" not in text
 
 

@@ -1,10 +1,13 @@
-"""The README's set-up block is a contract: two one-line commands, and CI runs the second one's tests."""
+"""The README is a contract: two one-line set-up commands (CI runs the second one's tests) and usage examples
+that run as written."""
 
 from __future__ import annotations
 
 import re
 import shlex
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -85,3 +88,43 @@ def test_ci_installs_dev_extras_and_fails_when_no_test_ran() -> None:
     assert re.search(r'"\$status" -eq 5', script), (
         ".ci/run must treat pytest exit code 5 (no tests) as a failure"
     )
+
+
+def usage_commands() -> list[str]:
+    """Every command line in the ```sh blocks of the Usage section (comments stripped)."""
+    text = README.read_text(encoding="utf-8")
+    usage = text[text.index("## 用法 / Usage") : text.index("## 规则 / Rules")]
+    blocks = re.findall(r"```sh\n(.*?)```", usage, flags=re.S)
+    return [line.split("  #")[0].strip() for block in blocks for line in block.splitlines() if line.strip()]
+
+
+def test_usage_examples_call_the_installed_auditor() -> None:
+    commands = usage_commands()
+    assert len(commands) >= 8
+    for command in commands:
+        assert not re.search(r"(^|\|\s*)auditor\b", command), f"bare `auditor` is not on PATH: {command}"
+        assert ".venv/bin/auditor " in command, command
+
+
+def test_usage_examples_run_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each example from the repository folder, in-process (`cat FILE |` becomes stdin); exit 0 or 1, output."""
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    monkeypatch.chdir(ROOT)
+    for command in usage_commands():
+        stdin = None
+        if "|" in command:
+            source, command = (part.strip() for part in command.split("|", 1))
+            stdin = (ROOT / shlex.split(source)[1]).read_bytes()
+        words = shlex.split(command.replace("report.json", str(tmp_path / "r.json")))
+        assert words[0] == ".venv/bin/auditor", command
+        result = CliRunner().invoke(app, words[1:], input=stdin)
+        assert result.exit_code in (0, 1), (command, result.output)
+        assert result.stdout or (tmp_path / "r.json").exists(), command
+
+
+def test_readme_says_what_is_skipped_without_shared() -> None:
+    text = README.read_text(encoding="utf-8")
+    assert "tests/test_seeds.py" in text and "../shared" in text and "-rs" in text

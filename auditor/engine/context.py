@@ -39,7 +39,15 @@ class Context:
 def evidence(f: Fact, value: Amount | None = None) -> Evidence:
     v = value if value is not None else f.value
     shown = v.show() if v is not None else "（空白）"
-    return Evidence(f.source, f.label, shown, f.loc, f.table_kind, f.column, f.text[:300])
+    return Evidence(f.source, f.label, shown, f.loc, f.table_kind, f.column, f.text[:300],
+                    *printed_form(f.value or v))  # as printed, even when `value` is converted
+
+
+def printed_form(a: Amount | None) -> tuple[str, str]:
+    """(unit, printed text) of a figure for its evidence: the page's own spelling, e.g. ("元", "14,348,853.34")."""
+    if a is None:
+        return "", ""
+    return a.unit, a.text or a.show()
 
 
 def show(x: Decimal, decimals: int = 2) -> str:

@@ -11,6 +11,7 @@ from auditor.engine.kinds.disclosure import check_pattern, check_required
 from auditor.engine.kinds.match import check_match
 from auditor.engine.kinds.narrative import check_change, check_conditional, check_count, check_share
 from auditor.engine.kinds.sums import check_sum
+from auditor.engine.skipped import not_applicable_reason
 from auditor.model import Finding, RuleOutcome
 
 KINDS: dict[str, Callable[[Any, Context], tuple[str, list[Finding]]]] = {
@@ -32,9 +33,10 @@ def run_rules(rules: list[Any], ctx: Context) -> tuple[list[Finding], list[RuleO
     outcomes: list[RuleOutcome] = []
     for rule in rules:
         if rule.documents and ctx.meta.get("kind") not in rule.documents:
-            outcomes.append(RuleOutcome(rule.id, "not_applicable"))
+            outcomes.append(RuleOutcome(rule.id, "not_applicable", *not_applicable_reason(rule, ctx)))
             continue
         status, found = KINDS[rule.kind](rule, ctx)
-        outcomes.append(RuleOutcome(rule.id, status))  # type: ignore[arg-type]
+        reason = not_applicable_reason(rule, ctx) if status == "not_applicable" else ("", "")
+        outcomes.append(RuleOutcome(rule.id, status, *reason))  # type: ignore[arg-type]
         findings.extend(found)
     return findings, outcomes

@@ -31,7 +31,10 @@ def read_document(path: Path, data: bytes | None = None) -> Document:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise IngestError("unreadable", f"无法读取文件：{exc.strerror or exc}", f"cannot read file: {exc}") from exc
+            from auditor.oserror import os_words
+
+            zh, en = os_words(exc)
+            raise IngestError("unreadable", f"无法读取文件：{zh}", f"cannot read file: {en}") from exc
     sha = hashlib.sha256(data).hexdigest()
     if not data.strip():
         raise IngestError("empty", "文件为空，没有可审核的内容", "the file is empty")

@@ -15,9 +15,16 @@ if TYPE_CHECKING:
 
 
 class Renderer(Protocol):
-    def __call__(
-        self, report: Report, lang: str = "zh", color: bool = False, *, detail: str = "normal"
-    ) -> str: ...
+    def __call__(self, report: Report, lang: str = "zh", color: bool = False, *, detail: str = "normal") -> str: ...
+
+
+def render(name: str, report: Report, lang: str, color: bool, detail: str, **display: object) -> str:
+    """Render with the display options (``min_severity``, ``show_info`` …) the format's ``render`` declares;
+    a format without them (machine output) renders everything."""
+    renderer = REPORTERS[name]
+    code = getattr(renderer, "__code__", None)
+    known = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount] if code else ()
+    return renderer(report, lang, color, detail=detail, **{k: v for k, v in display.items() if k in known})
 
 
 _MODULES = {"rich": "auditor.reporters.terminal", "json": "auditor.reporters.json"}  # the first is the default
@@ -39,4 +46,4 @@ class _Registry(Mapping[str, Renderer]):
 
 REPORTERS: Mapping[str, Renderer] = _Registry()
 
-__all__ = ["REPORTERS", "Renderer"]
+__all__ = ["REPORTERS", "Renderer", "render"]

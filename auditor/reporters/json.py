@@ -7,6 +7,7 @@ from typing import Any
 
 from auditor.model import SEVERITY_ORDER, DocumentResult, Evidence, Finding, Report
 from auditor.reporters.labels import label
+from auditor.reporters.verdict import VERDICTS, Group, figure_groups, not_applicable, table_title, verdict
 
 SCHEMA = "auditor.report/v1"
 SEVERITIES = ("error", "warning", "info")
@@ -22,7 +23,7 @@ def ordered_findings(doc: DocumentResult) -> list[Finding]:
     return sorted(doc.findings, key=key)
 
 
-def summary(report: Report) -> dict[str, int]:
+def summary(report: Report) -> dict[str, Any]:
     """Counts over the whole run: documents, unreadable ones (``failed``), findings per severity, needs_review."""
     counts = {sev: 0 for sev in SEVERITIES}
     for doc in report.documents:
@@ -33,10 +34,11 @@ def summary(report: Report) -> dict[str, int]:
         "failed": sum(1 for d in report.documents if d.status == "error"),
         **counts,
         "needs_review": sum(1 for d in report.documents if d.status == "needs_review"),
+        "verdicts": {v: sum(1 for d in report.documents if verdict(d) == v) for v in VERDICTS},
     }
 
 
-def _evidence(e: Evidence, lang: str = "zh") -> dict[str, Any]:
+def _evidence(e: Evidence, lang: str = "zh", doc: DocumentResult | None = None) -> dict[str, Any]:
     return {
         "source": e.source,
         "table": e.table,
@@ -48,20 +50,26 @@ def _evidence(e: Evidence, lang: str = "zh") -> dict[str, Any]:
         "sheet": e.loc.sheet,
         "cell": e.loc.cell,
         "text": e.text,
+        "unit": e.unit,
+        "printed": e.printed,
+        "table_title": table_title(doc, e) if doc is not None else None,
     }
 
 
-def _finding(f: Finding, lang: str) -> dict[str, Any]:
+def _finding(f: Finding, lang: str, doc: DocumentResult, group: Group | None = None) -> dict[str, Any]:
     return {
         "rule": f.rule,
         "name": f.name,
         "severity": f.severity,
         "message": f.message_en if lang == "en" else f.message,
-        "evidence": [_evidence(e, lang) for e in f.evidence],
+        "evidence": [_evidence(e, lang, doc) for e in f.evidence],
         "expected": f.expected,
         "actual": f.actual,
         "difference": f.difference,
         "fingerprint": f.fingerprint,
+        "group": None if group is None else {
+            "id": group.number, "size": len(group.members), "figure": _evidence(group.figure, lang, doc),
+            "suggested": group.suggested, "digit_slip": group.digit_slip},
     }
 
 
@@ -78,10 +86,13 @@ def _document(doc: DocumentResult, lang: str) -> dict[str, Any]:
             "message": doc.error.message_en if lang == "en" else doc.error.message,
         }
     na = sum(1 for o in doc.outcomes if o.status == "not_applicable")
+    findings = ordered_findings(doc)
+    group_of = {i: g for g in figure_groups(findings) for i in g.members}
     return {
         "path": doc.path,
         "sha256": doc.sha256,
         "status": doc.status,
+        "verdict": verdict(doc),
         "error": error,
         "meta": _meta(doc.meta),
         "tables": [
@@ -94,8 +105,10 @@ def _document(doc: DocumentResult, lang: str) -> dict[str, Any]:
             }
             for t in doc.tables
         ],
-        "findings": [_finding(f, lang) for f in ordered_findings(doc)],
+        "findings": [_finding(f, lang, doc, group_of.get(i)) for i, f in enumerate(findings)],
         "rule_outcomes": {o.rule: o.status for o in doc.outcomes},
+        "not_applicable": [{"rule": o.rule, "reason": o.reason_en if lang == "en" else o.reason}
+                           for o in not_applicable(doc)],
         "stats": {
             "rules_evaluated": len(doc.outcomes) - na,
             "rules_not_applicable": na,
@@ -115,5 +128,5 @@ def report_dict(report: Report, lang: str = "zh") -> dict[str, Any]:
 
 
 def render(report: Report, lang: str = "zh", color: bool = False, *, detail: str = "normal") -> str:
-    """Indented UTF-8 JSON; ``color`` and ``detail`` do not apply to machine output."""
+    """Indented UTF-8 JSON of every finding; ``color``, ``detail`` and display filters do not apply to it."""
     return json.dumps(report_dict(report, lang), ensure_ascii=False, indent=2, default=str) + "\n"

@@ -1,4 +1,4 @@
-"""English for the evidence labels the rules write themselves; labels quoted from a document stay as printed."""
+"""English for the evidence labels (and the word 无) the rules write themselves; labels quoted from a document stay as printed."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ LABELS_EN = {
     "项目名称": "project name",
     "主管部门": "supervising department",
     "决算数为预算数的": "actual as a share of budget",
+    "无": "none",
+    "（空白）": "(blank)",
 }
 
 

@@ -44,6 +44,19 @@ def _recognised_names(ctx: Context) -> tuple[str, str]:
     return "、".join(zh) or "无", ", ".join(en) or "none"
 
 
+def _recognised_evidence(ctx: Context) -> list[Evidence]:
+    """Where each kind of table read starts (its title line); with none, the document's first line: real
+    places, so that the finding does not cite a line the document never had."""
+    firsts = {t.kind: t for t in reversed(ctx.tables)}
+    ev = [Evidence("table", "已识别的表格", k.name if (k := ctx.vocab.kind(t.kind)) else t.kind, t.title_loc, t.kind,
+                   None, t.title) for t in sorted(firsts.values(), key=lambda t: t.title_loc.line)]
+    if ev:
+        return ev
+    first = next((line for line in ctx.doc.lines if line.text.strip()), None)
+    return [Evidence("text", "已识别的表格", "无", first.loc if first else Location(1), None, None,
+                     first.text[:300] if first else "")]
+
+
 def _title(ctx: Context) -> str:
     """The document's title: its first non-empty prose lines before any table."""
     lines: list[str] = []
@@ -71,7 +84,7 @@ def check_required(rule: RequiredRule, ctx: Context) -> Outcome:
             return "passed", []
         vals = {"missing": "、".join(k.name for k in missing), "missing_en": ", ".join(k.name_en for k in missing),
                 "recognised": recognised, "recognised_en": recognised_en}
-        ev = [Evidence("text", "已识别的表格", recognised, Location(1))]
+        ev = _recognised_evidence(ctx)
         return "failed", [make_finding(rule, rule.severity, vals, ev)]  # the message names what is missing
     if rule.mode == "placed":
         frags = ctx.meta.get("fragments") or []
@@ -91,7 +104,7 @@ def check_required(rule: RequiredRule, ctx: Context) -> Outcome:
                 name = k.name if k else kind
                 vals = {"table": name, "table_en": k.name_en if k else kind,
                         "recognised": recognised, "recognised_en": recognised_en}
-                ev = [Evidence("text", "已识别的表格", recognised, Location(1))]
+                ev = _recognised_evidence(ctx)
                 findings.append(make_finding(rule, rule.severity, vals, ev))
         return ("failed" if findings else "passed"), findings
     applicable = False

@@ -25,7 +25,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from auditor.amounts import Amount
-from auditor.engine.context import Context, evidence, interval_of, judge, make_finding, show
+from auditor.engine.context import Context, evidence, interval_of, judge, make_finding, printed_form, show
 from auditor.extract.performance import PERF, ROW, STATED, dept_parts, project_key
 from auditor.model import Evidence, Fact, Finding, Location, Severity
 
@@ -206,7 +206,7 @@ def _card_amount_ev(c: Fact) -> Evidence:
     line = int(c.get("amount_line") or c.loc.line)
     label = f"{c.label}（{c.column}）" if c.column else c.label
     return Evidence(c.source, label, _wan(c.value).show(), Location(line, c.loc.page), c.table_kind, c.column,
-                    f"{c.value.text or c.value.show()} {c.value.unit}")
+                    f"{c.value.text or c.value.show()} {c.value.unit}", *printed_form(c.value))
 
 
 def _name_ev(c: Fact) -> Evidence:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from auditor.amounts import HUNDRED, MONEY_EXPONENTS, Amount, Interval, corner_range
-from auditor.engine.context import Context, evidence, judge_stated, make_finding, show
+from auditor.engine.context import Context, evidence, judge_stated, make_finding, printed_form, show
 from auditor.engine.kinds.compare import primary_facts
 from auditor.model import (
     ChangeReading,
@@ -35,8 +35,9 @@ def _ratio_range(part: Interval, whole: Interval) -> Interval | None:
     return corner_range(lambda p, w: p / w * HUNDRED, [part, whole])
 
 
-def _ev_text(label: str, a: Amount, line: int, f: Fact) -> Evidence:
-    return Evidence("text", label, a.show(), Location(line), None, None, f.text[:300])
+def _ev_text(label: str, a: Amount, line: int, f: Fact, printed: Amount | None = None) -> Evidence:
+    """A narrative figure shown in 万元 (``a``) with its unit and spelling as printed (``printed``)."""
+    return Evidence("text", label, a.show(), Location(line), None, None, f.text[:300], *printed_form(printed or a))
 
 
 def _forced_lists(facts: list[Fact]) -> set[int]:
@@ -53,20 +54,23 @@ def _forced_lists(facts: list[Fact]) -> set[int]:
     return out
 
 
-def _share_verdicts(part: Amount, wholes: list[tuple[Amount, int]], stated: Amount,
-                    forced: bool) -> list[tuple[Severity | None, Amount, int, Decimal]]:
-    out: list[tuple[Severity | None, Amount, int, Decimal]] = []
-    for whole, line in wholes:
+Whole = tuple[Amount, int, Amount]  # the figure in 万元, its line, the figure as printed
+
+
+def _share_verdicts(part: Amount, wholes: list[Whole], stated: Amount,
+                    forced: bool) -> list[tuple[Severity | None, Amount, int, Decimal, Amount]]:
+    out: list[tuple[Severity | None, Amount, int, Decimal, Amount]] = []
+    for whole, line, printed in wholes:
         rng = _ratio_range(part.interval, whole.interval)
         if rng is None or not whole.value:
             continue
         point = part.value / whole.value * HUNDRED
-        out.append((judge_stated(stated, rng, point, forced), whole, line, point))
+        out.append((judge_stated(stated, rng, point, forced), whole, line, point, printed))
     return out
 
 
-def _wan(figs: tuple[Figure, ...]) -> list[tuple[Amount, int]]:
-    return [(x.amount.in_unit("万元"), x.line) for x in figs]
+def _wan(figs: tuple[Figure, ...]) -> list[Whole]:
+    return [(x.amount.in_unit("万元"), x.line, x.amount) for x in figs]
 
 
 def check_share(rule: ShareRule, ctx: Context) -> Outcome:
@@ -82,26 +86,26 @@ def check_share(rule: ShareRule, ctx: Context) -> Outcome:
         part = st.part.amount.in_unit("万元")
         wholes = _wan(st.wholes)
         if st.whole_concept:
-            wholes = [(_as(x), x.loc.line) for x in primary_facts(ctx, st.whole_concept, rule.tables or ["sangong"])
-                      if x.value]
-            wholes += [(_as(x), x.loc.line) for x in ctx.text_facts("amount") if x.concept == st.whole_concept
+            wholes = [(_as(x), x.loc.line, x.value) for x in primary_facts(ctx, st.whole_concept,
+                                                                             rule.tables or ["sangong"]) if x.value]
+            wholes += [(_as(x), x.loc.line, x.value) for x in ctx.text_facts("amount") if x.concept == st.whole_concept
                        and x.value and x.period != "prior"]
         elif len(st.whole_name) >= 2:
             continue  # the sentence names a whole we cannot locate: not checked
         if not wholes:
             continue
         applicable = True
-        ev_part = _ev_text("部分", part, st.part.line, f)
+        ev_part = _ev_text("部分", part, st.part.line, f, st.part.amount)
         verdicts = _share_verdicts(part, wholes, f.value, id(f) in forced)
-        if not verdicts and any(w.value == 0 for w, _ in wholes) and f.value.value != 0:
-            whole, line = next((w, ln) for w, ln in wholes if w.value == 0)
+        if not verdicts and any(w.value == 0 for w, _, _ in wholes) and f.value.value != 0:
+            whole, line, printed = next(w for w in wholes if w[0].value == 0)
             vals = {"part": part.show(), "whole": whole.show(), "stated": f.value.show() + "%", "computed": "无法计算"}
-            ev = [ev_part, _ev_text("整体", whole, line, f), evidence(f)]
+            ev = [ev_part, _ev_text("整体", whole, line, f, printed), evidence(f)]
             findings.append(make_finding(rule, "warning", vals, ev, vals["computed"], vals["stated"]))
             continue
         if not verdicts:
             continue
-        sev, whole, line, point = min(verdicts, key=lambda v: _SEV_RANK[v[0]])
+        sev, whole, line, point, printed = min(verdicts, key=lambda v: _SEV_RANK[v[0]])
         if sev == "error" and st.alt_part is not None and any(
                 v[0] in (None, "info") for v in _share_verdicts(st.alt_part.amount.in_unit("万元"), wholes, f.value, False)):
             continue  # the ratio fits the item's heading figure: that reading holds (a wrong figure is CORE.TX.0006's)
@@ -112,7 +116,7 @@ def check_share(rule: ShareRule, ctx: Context) -> Outcome:
             continue
         vals = {"part": part.show(), "whole": whole.show(), "stated": f.value.show() + "%",
                 "computed": show(point, f.value.decimals) + "%"}
-        ev = [ev_part, _ev_text("整体", whole, line, f), evidence(f)]
+        ev = [ev_part, _ev_text("整体", whole, line, f, printed), evidence(f)]
         findings.append(make_finding(rule, sev, vals, ev, vals["computed"], vals["stated"]))
     return _outcome(applicable, findings)
 
@@ -161,7 +165,7 @@ def check_change(rule: ChangeRule, ctx: Context) -> Outcome:
                     seen.add((e.loc.line, e.value, e.label))
                     ev.append(e)
         ev.append(Evidence("text", f.label, f.value.show() if f.value else "", Location(st.first_line or f.loc.line),
-                           None, None, f.text[:300]))
+                           None, None, f.text[:300], *printed_form(f.value)))
         vals = chosen[1]
         findings.append(make_finding(rule, sev, vals, ev, vals["computed"], vals["stated"]))
     return _outcome(applicable, findings)
@@ -198,10 +202,10 @@ def _judge_reading(st: ChangeStatement, r: ChangeReading) -> tuple[Severity | No
     ev: list[Evidence] = []
     for label, fig, a in (("本年数", r.current, cur), ("上年数", r.prior, pri), ("增减额", r.delta, dlt)):
         if fig is not None and a is not None:
-            ev.append(Evidence("text", label, a.show(), Location(fig.line), None, None, "", "万元", fig.amount.text))
+            ev.append(Evidence("text", label, a.show(), Location(fig.line), None, None, "", *printed_form(fig.amount)))
     if st.rate is not None:
-        ev.append(Evidence("text", "增减幅度", st.rate.amount.show() + "%", Location(st.rate.line), None, None, "", "%",
-                           st.rate.amount.text))
+        ev.append(Evidence("text", "增减幅度", st.rate.amount.show() + "%", Location(st.rate.line), None, None, "",
+                           *printed_form(st.rate.amount)))
     sign = {"up": Decimal(1), "down": Decimal(-1)}.get(st.direction)
     parts = [(zh, en, a.show()) for zh, en, a in (("本年", "current", cur), ("上年", "prior", pri),
                                                   (st.word, "change", dlt)) if a is not None]

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from auditor.amounts import Amount, Interval, max_decimals, point_sum, sum_intervals
-from auditor.engine.context import Context, evidence, judge, make_finding, show
+from auditor.engine.context import Context, evidence, judge, make_finding, printed_form, show
 from auditor.extract.tables import cell_amount, cell_text
 from auditor.model import Evidence, Fact, Finding, Location, Table, TRow
 from auditor.vocabulary import normalise, strip_label
@@ -293,7 +293,7 @@ def _runs_to_end(table: Table, chk: _Check) -> bool:
 def _row_ev(table: Table, row: TRow, col_index: int, column: str) -> Evidence:
     a = cell_amount(table, row, col_index)
     return Evidence("table", row.label or (row.code or ""), a.show() if a else "（空白）", row.loc, table.kind, column,
-                    "\t".join(row.cells)[:300])
+                    "\t".join(row.cells)[:300], *printed_form(a))
 
 
 def _row_finding(rule: SumRule, sev: str, table: Table, column: str, chk: _Check, total: Amount | None,
@@ -401,8 +401,9 @@ def _column_finding(rule: SumRule, table: Table, heads: dict[int, str], tot: int
                     total: Amount | None, vals: list[Amount | None], exp_pt: Decimal, sev: str) -> Finding:
     dec = max_decimals([v for v in vals if v is not None] + ([total] if total else []))
     ev = [Evidence("table", f"{row.label} / {heads[tot]}", total.show() if total else "（空白）", row.loc,
-                   table.kind, heads[tot], "\t".join(row.cells)[:300])]
-    ev += [Evidence("table", f"{row.label} / {heads[c]}", v.show() if v else "（空白）", row.loc, table.kind, heads[c], "")
+                   table.kind, heads[tot], "\t".join(row.cells)[:300], *printed_form(total))]
+    ev += [Evidence("table", f"{row.label} / {heads[c]}", v.show() if v else "（空白）", row.loc, table.kind, heads[c], "",
+                    *printed_form(v))
            for c, v in zip(part_cols, vals, strict=True)]
     shown = total.show() if total else "0"
     values = {"label": strip_label(row.label)[0] or (row.code or ""), "table": table.title or table.kind,
