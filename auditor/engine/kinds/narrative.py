@@ -164,8 +164,9 @@ def check_change(rule: ChangeRule, ctx: Context) -> Outcome:
                 if (e.loc.line, e.value, e.label) not in seen:
                     seen.add((e.loc.line, e.value, e.label))
                     ev.append(e)
-        ev.append(Evidence("text", f.label, f.value.show() if f.value else "", Location(st.first_line or f.loc.line),
-                           None, None, f.text[:300], *printed_form(f.value)))
+        start = st.first_line or f.loc.line
+        if all(e.loc.line != start for e in ev):  # where the statement begins, when no figure of it stands there
+            ev.append(Evidence("text", "说明", st.word, Location(start), None, None, f.text[:300]))
         vals = chosen[1]
         findings.append(make_finding(rule, sev, vals, ev, vals["computed"], vals["stated"]))
     return _outcome(applicable, findings)
@@ -233,7 +234,7 @@ def _judge_reading(st: ChangeStatement, r: ChangeReading) -> tuple[Severity | No
             return "error", vals, ev
     if cur is not None and dlt is not None and sign is not None and pri is None and sign > 0 \
             and (cur.interval - dlt.interval).hi < 0:
-        vals["computed"] = f"上年数为负（{show(cur.value - dlt.value)} 万元）"
+        vals["computed"] = f"增加额不超过本年数 {cur.show()} 万元（否则上年数为负）"
         vals["stated"] = f"{st.word} {dlt.show()} 万元"
         return "error", vals, ev
     if rate is None or sign is None:
