@@ -39,7 +39,8 @@ class ColumnGroup(BaseModel):
 
 class SumRule(_Base):
     kind: Literal["sum"]
-    structure: Literal["concepts", "rows", "columns"] = "concepts"
+    # repeats: a coded row that repeats its parent's total while the other rows already add up to it
+    structure: Literal["concepts", "rows", "columns", "repeats"] = "concepts"
     total: list[str] = Field(default_factory=list)
     parts: list[str] = Field(default_factory=list)
     unless: list[str] = Field(default_factory=list)

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from auditor.amounts import Amount
-from auditor.engine.context import Context, evidence, make_finding, show
+from auditor.engine.context import Context, evidence, judge, make_finding, show
 from auditor.model import Fact, Finding
 
 if TYPE_CHECKING:  # rule models are type hints only: loading them would import pydantic on every run
@@ -190,43 +190,56 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def _side_total(ctx: Context, kind: str, concept: str) -> tuple[Amount, list[Fact]] | None:
-    """The figure of a concept in the first table of a kind that has it (rows of several units summed)."""
-    facts = [f for f in ctx.table_facts([kind]) if f.concept == concept and f.get("part") != "1"]
-    if facts:
-        first = facts[0].table_index
-        facts = [f for f in facts if f.table_index == first]
-    if not facts:
-        return None
-    if kind == "sangong":
-        prim = primary_facts(ctx, concept, [kind])
-        if not prim:
-            return None
-        return _as_amount(prim[0]), prim[:1]
-    measures = [m for m in ("basic", "total", "actual", "value") if any(f.measure == m for f in facts)]
-    if not measures:
-        return None
-    chosen = [f for f in facts if f.measure == measures[0]]
-    total = Amount(sum((_as_amount(f).in_unit("万元").value for f in chosen), Decimal(0)),
-                   max(_as_amount(f).in_unit("万元").decimals for f in chosen), "万元")
-    return total, chosen
+def _has_concept(f: Fact, concept: str) -> bool:
+    """A fact names the concept, or (``econ.30217``) sits on the row of that economic code, whatever its label."""
+    return f.concept == concept or (concept.startswith("econ.") and f.code == concept[5:])
+
+
+def _side_totals(ctx: Context, kind: str, concept: str) -> list[tuple[Amount, list[Fact]]]:
+    """The figure of a concept in every table of a kind that has it (rows of several units summed), one per table.
+
+    A 三公 table's figure is the one of the document's period: 决算数 in final accounts, 预算数 in budgets.
+    """
+    facts = [f for f in ctx.table_facts([kind]) if _has_concept(f, concept)]
+    out: list[tuple[Amount, list[Fact]]] = []
+    for ti in dict.fromkeys(f.table_index for f in facts):
+        mine = [f for f in facts if f.table_index == ti]
+        if kind == "sangong":  # one figure; “其中：公务用车购置费” is the item itself, not a part to leave out
+            final = ctx.meta.get("kind") == "final"
+            prim = _choose(mine, "actual" if final else "current")
+            # a row-wise table heads its columns 预算数 | 决算数, both read as totals: the header decides
+            prim = [f for f in prim if (f.measure == "actual" or "决算" in (f.column or "")) == final] or prim
+            prim = [f for f in prim if f.value is not None] or prim
+            out.append((_as_amount(prim[0]), prim[:1]))
+            continue
+        mine = [f for f in mine if f.get("part") != "1"]
+        measures = [m for m in ("basic", "total", "actual", "value") if any(f.measure == m for f in mine)]
+        if not measures:
+            continue
+        chosen = [f for f in mine if f.measure == measures[0]]
+        total = Amount(sum((_as_amount(f).in_unit("万元").value for f in chosen), Decimal(0)),
+                       max(_as_amount(f).in_unit("万元").decimals for f in chosen), "万元")
+        out.append((total, chosen))
+    return out
 
 
 def check_compare(rule: CompareRule, ctx: Context) -> Outcome:
-    left = _side_total(ctx, rule.left.table, rule.left.concept)
-    right = _side_total(ctx, rule.right.table, rule.right.concept)
-    if left is None or right is None:
+    """A ≥ B for every pair of tables that print both sides (two 基本支出 tables are each compared)."""
+    lefts = [s for s in _side_totals(ctx, rule.left.table, rule.left.concept) if all(ctx.unit_known(f.table_index) for f in s[1])]
+    rights = [s for s in _side_totals(ctx, rule.right.table, rule.right.concept) if all(ctx.unit_known(f.table_index) for f in s[1])]
+    if not lefts or not rights:
         return "not_applicable", []
-    if any(not ctx.unit_known(f.table_index) for f in left[1] + right[1]):
-        return "not_applicable", []
-    lv, rv = left[0].in_unit("万元"), right[0].in_unit("万元")
-    if rule.op == "<=":
-        lv, rv = rv, lv
-    if lv.value >= rv.value:
-        return "passed", []
-    sev = "info" if lv.interval.overlaps(rv.interval) else "error"
-    a, b = (left, right) if rule.op == ">=" else (right, left)
-    vals = {"left": a[1][0].label.strip(), "left_value": a[0].in_unit("万元").show(), "right": b[1][0].label.strip(),
-            "right_value": b[0].in_unit("万元").show(), "diff": show(rv.value - lv.value)}
-    ev = [evidence(f) for f in a[1]] + [evidence(f) for f in b[1]]
-    return "failed", [make_finding(rule, sev, vals, ev, ">=" + rv.show(), lv.show(), show(lv.value - rv.value))]  # type: ignore[arg-type]
+    findings: list[Finding] = []
+    for left in lefts:
+        for right in rights:
+            a, b = (left, right) if rule.op == ">=" else (right, left)
+            big, small = a[0].in_unit("万元"), b[0].in_unit("万元")
+            sev = judge(big.interval.hi >= small.interval.lo, big.value >= small.value)
+            if sev is None:
+                continue
+            vals = {"left": a[1][0].label.strip(), "left_value": big.show(), "right": b[1][0].label.strip(),
+                    "right_value": small.show(), "diff": show(small.value - big.value)}
+            ev = [evidence(f) for f in a[1]] + [evidence(f) for f in b[1]]
+            findings.append(make_finding(rule, sev, vals, ev, ">=" + small.show(), big.show(),  # type: ignore[arg-type]
+                                         show(big.value - small.value)))
+    return ("failed" if findings else "passed"), findings

@@ -37,7 +37,7 @@ def check_sum(rule: SumRule, ctx: Context) -> Outcome:
         return _by_concepts(rule, ctx)
     if rule.structure == "columns":
         return _by_columns(rule, ctx)
-    return _by_rows(rule, ctx)
+    return _by_rows(rule, ctx, repeats=rule.structure == "repeats")
 
 
 # ---- named concepts -------------------------------------------------------------------------------------
@@ -231,7 +231,9 @@ def _first_number(label: str) -> bool:
     return normalise(label).startswith(("一、", "(一)", "1.", "1、"))
 
 
-def _by_rows(rule: SumRule, ctx: Context) -> Outcome:
+def _by_rows(rule: SumRule, ctx: Context, repeats: bool = False) -> Outcome:
+    """Row sums; with ``repeats`` only the rows that repeat their parent's total (the checks the plain row
+    rule leaves out), reported when the table's other sums confirm its structure."""
     findings: list[Finding] = []
     applicable = False
     for _ti, table in ctx.tables_of(rule.tables):
@@ -241,6 +243,7 @@ def _by_rows(rule: SumRule, ctx: Context) -> Outcome:
         applicable = True
         open_ended = bool(table.rows) and not table.rows[-1].is_total
         table_findings: list[Finding] = []
+        repeated: list[Finding] = []
         evaluated = failed = 0
         for col in table.numeric_columns:
             for chk in checks:
@@ -266,17 +269,46 @@ def _by_rows(rule: SumRule, ctx: Context) -> Outcome:
                 if sev == "error" and open_ended and exp_pt < total.value and _runs_to_end(table, chk):
                     continue  # the table was cut (page break) before its last parts: not a proven error
                 if sev == "error" and any(p is not None and p.value == total.value == exp_pt - p.value for p in parts):
+                    copy = _copied_total(table, chk, col.index, total)
+                    if copy is not None:
+                        repeated.append(_repeat_finding(rule, table, col.header, chk, copy, total, exp_pt, dec))
                     continue  # one "part" repeats the total: a subtotal row read as a part, not a proven error
                 if sev == "error":
                     failed += 1
                 table_findings.append(_row_finding(rule, sev, table, col.header, chk, total, exp_pt, dec))
         if evaluated and failed > max(2, evaluated // 3):
-            findings.append(_unconfirmed(rule, table, failed, evaluated))
+            if not repeats:
+                findings.append(_unconfirmed(rule, table, failed, evaluated))
         else:
-            findings.extend(table_findings)
+            findings.extend(repeated if repeats else table_findings)
     if not applicable:
         return "not_applicable", []
     return ("failed" if findings else "passed"), findings
+
+
+def _copied_total(table: Table, chk: _Check, col_index: int, total: Amount) -> TRow | None:
+    """The coded item (a proper sub-code of the total's, 30299 under 302) that repeats the total: not a
+    subtotal misread as a part, because its code says it is one item of the group."""
+    if chk.what != "code" or not chk.total_row.code or total.value == 0:
+        return None
+    for p in chk.part_rows:
+        a = cell_amount(table, p, col_index)
+        if a is not None and a.value == total.value and p.code and p.code.startswith(chk.total_row.code):
+            return p
+    return None
+
+
+def _repeat_finding(rule: SumRule, table: Table, column: str, chk: _Check, copy: TRow, total: Amount,
+                    exp: Decimal, dec: int) -> Finding:
+    col_index = next(c.index for c in table.columns if c.header == column)
+    others = [p for p in chk.part_rows if p is not copy]
+    ev = [_row_ev(table, chk.total_row, col_index, column), _row_ev(table, copy, col_index, column)]
+    ev += [_row_ev(table, p, col_index, column) for p in others]
+    label = (chk.total_row.code or "") + " " + strip_label(chk.total_row.label)[0]
+    row = (copy.code or "") + " " + strip_label(copy.label)[0]
+    vals = {"label": label.strip(), "row": row.strip(), "table": table.title or table.kind, "column": column or "金额",
+            "total": total.show(), "count": str(len(others)), "expected": show(exp, dec)}
+    return make_finding(rule, "error", vals, ev, total.show(), show(exp, dec), show(exp - total.value, dec))
 
 
 def _runs_to_end(table: Table, chk: _Check) -> bool:
