@@ -49,12 +49,26 @@ class SumRule(_Base):
     groups: list[ColumnGroup] = Field(default_factory=list)
 
 
+class SubjectSide(BaseModel):
+    """One table kind and the column (a measure role: total, fund_general, fund_gov …) a subject's figure is read from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    table: str
+    column: str = "total"
+    part: Literal["", "left", "right"] = ""  # a two-sided table: the panel that lists the subjects
+    exclude: list[str] = Field(default_factory=list)  # title words that put a table out (财政拨款 in an all-sources side)
+    require: list[str] = Field(default_factory=list)  # title words a table must have (一般公共预算 for a general-budget side)
+    row: str = ""  # "": every subject row, by code; 合计: the table's total row; else the row of that label (基本支出)
+
+
 class EqualRule(_Base):
     kind: Literal["equal"]
-    concepts: list[str]  # concept ids; a trailing * matches a prefix (code.*)
-    source: Literal["text", "table", "tables"] = "text"  # tables: one concept's figure across several tables
+    concepts: list[str] = Field(default_factory=list)  # concept ids; a trailing * matches a prefix (code.*)
+    # tables: one concept's figure across several tables; subjects: one subject (类/款/项) across the `sides`
+    source: Literal["text", "table", "tables", "subjects"] = "text"
     same_as: str = ""
     columns: Literal["primary", "any"] = "primary"  # any: the narrative may cite any column of the row
+    sides: list[SubjectSide] = Field(default_factory=list)
 
 
 class Side(BaseModel):
@@ -118,7 +132,7 @@ class MatchRule(_Base):
     """Project performance tables against the project list (engine/kinds/match.py says what each check does)."""
 
     kind: Literal["match"]
-    check: Literal["foreign", "missing", "coverage", "stated_count", "amount", "project_sum"]
+    check: Literal["foreign", "missing", "coverage", "stated_count", "amount", "project_sum", "card_parts"]
     min_percent: int = Field(default=50, ge=0, le=100)  # `missing`: share of projects that must have a table
 
 

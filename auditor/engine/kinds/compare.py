@@ -131,6 +131,10 @@ def check_equal(rule: EqualRule, ctx: Context) -> Outcome:
         return _table_pair(rule, ctx)
     if rule.source == "tables":
         return _across_tables(rule, ctx)
+    if rule.source == "subjects":
+        from auditor.engine.kinds.subjects import check_subjects
+
+        return check_subjects(rule, ctx)
     findings: list[Finding] = []
     applicable = False
     for tf in ctx.text_facts("amount"):

@@ -1,0 +1,175 @@
+"""Rule kind `equal` with ``source: subjects``: one budget subject (类/款/项) printed in several tables is one
+figure in the column of the same fund type.
+
+The 支出总表 and the 收支总表 give a subject's figure from all sources; the 一般公共预算支出表 and the
+财政拨款收支总表's 一般公共预算 column its general-budget share; the 政府性基金支出表 and the 政府性基金
+column its government-fund share. Each table may be correct in itself while the same subject is split
+differently between them. Coded tables give the subject by its code; summary tables, which list classes by
+name (“一、社会保障和就业支出”), by the document's own subject names (a name standing for one code only).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from auditor.amounts import Amount, Interval, max_decimals, point_sum, sum_intervals
+from auditor.engine.context import Context, judge, make_finding, show
+from auditor.extract.classes import subject_aliases
+from auditor.extract.tables import cell_amount
+from auditor.model import Column, Evidence, Finding, Table, TRow
+from auditor.vocabulary import normalise, strip_label
+
+if TYPE_CHECKING:  # rule models are type hints only: loading them would import pydantic on every run
+    from auditor.engine.loader import EqualRule, SubjectSide
+
+Outcome = tuple[str, list[Finding]]
+_GENERIC = ("合计", "小计", "总计")
+
+
+@dataclass(frozen=True)
+class _Figure:
+    """A subject's figure in one table: one printed cell, or (a table without a 合计 row) its top codes summed."""
+
+    table_index: int
+    table: Table
+    rows: tuple[TRow, ...]
+    column: Column
+    cells: tuple[Amount, ...]  # in 万元
+
+    @property
+    def value(self) -> Decimal:
+        return point_sum(self.cells)
+
+    @property
+    def interval(self) -> Interval:
+        return sum_intervals(c.interval for c in self.cells)
+
+    def show(self) -> str:
+        return self.cells[0].show() if len(self.cells) == 1 else show(self.value, max_decimals(list(self.cells)))
+
+
+def _last_word(column: Column) -> str:
+    parts = [p for p in column.header.split(" ") if p]
+    return normalise(parts[-1]) if parts else ""
+
+
+def _column(table: Table, role: str) -> Column | None:
+    """The column of a fund type (not its 合计 column, which the vocabulary may read as the same fund) or,
+    for ``total``, the table's first total column (else its first amount column)."""
+    cols = table.numeric_columns
+    if role == "total":
+        return next((c for c in cols if c.role == "total"), cols[0] if cols else None)
+    return next((c for c in cols if c.role == role and not _last_word(c).endswith(_GENERIC)), None)
+
+
+_ROW_KEY = "合计"
+
+
+def _is_row(row: TRow, wanted: str) -> bool:
+    """The table's total row (合计/总计), or the row labelled `wanted` (“一、基本支出”), never a “其中” part."""
+    name = strip_label(row.label)[0]
+    if wanted in _GENERIC:
+        return row.is_total and name in ("合计", "总计")
+    return not row.is_part and name == normalise(wanted)
+
+
+def _code_of(row: TRow, names: dict[str, str]) -> str | None:
+    if row.code:
+        return row.code
+    name = strip_label(row.label)[0]
+    return names.get(name) if len(name) >= 4 else None
+
+
+def _figures(ctx: Context, side: SubjectSide, names: dict[str, str]) -> dict[str, list[_Figure]]:
+    out: dict[str, list[_Figure]] = {}
+    for ti, table in ctx.tables_of([side.table]):
+        if not ctx.unit_known(ti) or (side.part and table.part != side.part):
+            continue
+        title = normalise(table.title)
+        if any(w in title for w in side.exclude) or not all(w in title for w in side.require):
+            continue
+        col = _column(table, side.column)
+        if col is None:
+            continue
+        seen: set[str] = set()
+        for row in table.rows:
+            if side.row:
+                code = _ROW_KEY if _is_row(row, side.row) else None
+            elif row.is_part or row.is_total:
+                continue
+            else:
+                code = _code_of(row, names)
+            value = cell_amount(table, row, col.index)
+            if code is None or value is None or code in seen:
+                continue
+            seen.add(code)
+            out.setdefault(code, []).append(_Figure(ti, table, (row,), col, (value.in_unit("万元"),)))
+    if side.row in _GENERIC:
+        _add_top_sums(ctx, side, out)
+    return out
+
+
+def _add_top_sums(ctx: Context, side: SubjectSide, out: dict[str, list[_Figure]]) -> None:
+    """A coded table without a 合计 row (人员经费合计 | 公用经费合计 under two panels): its total is the sum of its
+    top-level codes (301 + 302 + 303 + 310), across the panels of the table."""
+    have = {ctx.tables[f.table_index].title_loc for f in out.get(_ROW_KEY, [])}
+    groups: dict[object, list[tuple[int, Table]]] = {}
+    for ti, table in ctx.tables_of([side.table]):
+        title = normalise(table.title)
+        if (table.title_loc in have or not ctx.unit_known(ti) or any(w in title for w in side.exclude)
+                or not all(w in title for w in side.require)):
+            continue
+        groups.setdefault(table.title_loc, []).append((ti, table))
+    for panels in groups.values():
+        rows: list[TRow] = []
+        cells: list[Amount] = []
+        col = None
+        for _ti, table in panels:
+            col = _column(table, side.column)
+            codes = [r.code for r in table.rows if r.code]
+            if col is None or not codes:
+                break
+            top = min(len(c) for c in codes)
+            for r in table.rows:
+                if r.code and len(r.code) == top and (a := cell_amount(table, r, col.index)) is not None:
+                    rows.append(r)
+                    cells.append(a.in_unit("万元"))
+        else:
+            if col is not None and len(rows) >= 2:
+                ti, table = panels[0]
+                out.setdefault(_ROW_KEY, []).append(_Figure(ti, table, tuple(rows), col, tuple(cells)))
+
+
+def _ev(f: _Figure) -> list[Evidence]:
+    return [Evidence("table", f"{r.label.strip()} / {f.column.header}", a.show(), r.loc, f.table.kind,
+                     f.column.header, "\t".join(r.cells)[:300]) for r, a in zip(f.rows, f.cells, strict=True)]
+
+
+def check_subjects(rule: EqualRule, ctx: Context) -> Outcome:
+    names = subject_aliases(ctx.tables)
+    sides = [_figures(ctx, side, names) for side in rule.sides]
+    findings: list[Finding] = []
+    applicable = False
+    for i, left in enumerate(sides):
+        for right in sides[i + 1 :]:
+            for code in sorted(set(left) & set(right)):
+                for a in left[code]:
+                    for b in right[code]:
+                        if a.table_index == b.table_index or a.table.title_loc == b.table.title_loc:
+                            continue
+                        applicable = True
+                        sev = judge(a.interval.overlaps(b.interval), a.value == b.value)
+                        if sev is None:
+                            continue
+                        name = strip_label(a.rows[0].label)[0]
+                        label = name if code == _ROW_KEY else f"{code} {name}".strip()
+                        vals = {"label": label, "left": a.table.title or a.table.kind, "left_column": a.column.header,
+                                "left_value": a.show(), "right": b.table.title or b.table.kind,
+                                "right_column": b.column.header, "right_value": b.show(),
+                                "diff": show(b.value - a.value, max_decimals([*a.cells, *b.cells]))}
+                        findings.append(make_finding(rule, sev, vals, _ev(a) + _ev(b), a.show(), b.show(), vals["diff"]))
+    if not applicable:
+        return "not_applicable", []
+    return ("failed" if findings else "passed"), findings
