@@ -381,7 +381,7 @@ def _by_columns(rule: SumRule, ctx: Context) -> Outcome:
     for _ti, table in ctx.tables_of(rule.tables):
         heads = {c.index: c.header for c in table.columns}
         for group in rule.groups:
-            totals = [c.index for c in table.numeric_columns if c.role == group.total]
+            totals = [c.index for c in table.numeric_columns if c.role == group.total] or _headed_totals(table, group.total)
             part_opts = [_options(table, p) for p in group.parts]
             if not totals or any(not o for o in part_opts):
                 continue
@@ -413,6 +413,14 @@ def _by_columns(rule: SumRule, ctx: Context) -> Outcome:
     if not applicable:
         return "not_applicable", []
     return ("failed" if findings else "passed"), findings
+
+
+def _headed_totals(table: Table, role: str) -> list[int]:
+    """“一般公共预算支出 | 合计”: a 合计 column read as its fund (the vocabulary gives 合计 the group's meaning) is
+    still the row total of a table without another total column."""
+    if role != "total":
+        return []
+    return [c.index for c in table.numeric_columns if c.header.split(" ")[-1] in ("合计", "总计")][:1]
 
 
 def _column_results(table: Table, tot: int, cols: list[int]) -> list[tuple[TRow, Amount | None, list[Amount | None], Decimal, str | None]]:
