@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from auditor.amounts import Amount, Interval, max_decimals, point_sum, sum_intervals
+from auditor.amounts import Amount, Interval, point_sum, sum_intervals
 from auditor.engine.context import Context, judge, make_finding, show
 from auditor.extract.classes import subject_aliases
 from auditor.extract.tables import cell_amount
@@ -46,8 +46,13 @@ class _Figure:
     def interval(self) -> Interval:
         return sum_intervals(c.interval for c in self.cells)
 
+    @property
+    def places(self) -> int:
+        """The decimals it is shown with (a 元 figure in 万元 is shown to the fen, not to its converted places)."""
+        return max(c.decimals if c.shown is None else c.shown for c in self.cells)
+
     def show(self) -> str:
-        return self.cells[0].show() if len(self.cells) == 1 else show(self.value, max_decimals(list(self.cells)))
+        return self.cells[0].show() if len(self.cells) == 1 else show(self.value, self.places)
 
 
 def _last_word(column: Column) -> str:
@@ -168,7 +173,7 @@ def check_subjects(rule: EqualRule, ctx: Context) -> Outcome:
                         vals = {"label": label, "left": a.table.title or a.table.kind, "left_column": a.column.header,
                                 "left_value": a.show(), "right": b.table.title or b.table.kind,
                                 "right_column": b.column.header, "right_value": b.show(),
-                                "diff": show(b.value - a.value, max_decimals([*a.cells, *b.cells]))}
+                                "diff": show(b.value - a.value, max(a.places, b.places))}
                         findings.append(make_finding(rule, sev, vals, _ev(a) + _ev(b), a.show(), b.show(), vals["diff"]))
     if not applicable:
         return "not_applicable", []
