@@ -54,11 +54,14 @@ class SubjectSide(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     table: str
-    column: str = "total"
+    column: str = "total"  # a measure role, or split: the 基本支出/项目支出/人员经费/公用经费 columns
     part: Literal["", "left", "right"] = ""  # a two-sided table: the panel that lists the subjects
     exclude: list[str] = Field(default_factory=list)  # title words that put a table out (财政拨款 in an all-sources side)
     require: list[str] = Field(default_factory=list)  # title words a table must have (一般公共预算 for a general-budget side)
-    row: str = ""  # "": every subject row, by code; 合计: the table's total row; else the row of that label (基本支出)
+    # "": every subject row, by code; 合计: the table's total row; split: rows 基本支出/项目支出/人员经费/公用经费;
+    # else the row of that label
+    row: str = ""
+    key: str = ""  # what a single figure stands for (basic: a basic-expenditure table's total is its 基本支出)
 
 
 class EqualRule(_Base):

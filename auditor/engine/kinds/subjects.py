@@ -19,7 +19,7 @@ from auditor.engine.context import Context, judge, make_finding, show
 from auditor.extract.classes import subject_aliases
 from auditor.extract.tables import cell_amount
 from auditor.model import Column, Evidence, Finding, Table, TRow
-from auditor.vocabulary import normalise, strip_label
+from auditor.vocabulary import Vocabulary, measure_of, normalise, strip_label
 
 if TYPE_CHECKING:  # rule models are type hints only: loading them would import pydantic on every run
     from auditor.engine.loader import EqualRule, SubjectSide
@@ -60,16 +60,19 @@ def _last_word(column: Column) -> str:
     return normalise(parts[-1]) if parts else ""
 
 
-def _column(table: Table, role: str) -> Column | None:
-    """The column of a fund type (not its 合计 column, which the vocabulary may read as the same fund) or,
-    for ``total``, the table's first total column (else its first amount column)."""
+def _column(vocab: Vocabulary, table: Table, role: str) -> Column | None:
+    """The column its own last header word names (一般公共预算, 基本支出: not the 合计 under that fund, nor a
+    资本性支出 column under 人员经费) or, for ``total``, the table's first total column (else its first amount
+    column)."""
     cols = table.numeric_columns
     if role == "total":
         return next((c for c in cols if c.role == "total"), cols[0] if cols else None)
-    return next((c for c in cols if c.role == role and not _last_word(c).endswith(_GENERIC)), None)
+    return next((c for c in cols if c.role == role and measure_of(vocab, _last_word(c)) == role), None)
 
 
 _ROW_KEY = "合计"
+# the purposes a summary lists as rows (一、基本支出) and an expenditure table as columns
+_SPLIT = {"basic": "基本支出", "project": "项目支出", "personnel": "人员经费", "public": "公用经费"}
 
 
 def _is_row(row: TRow, wanted: str) -> bool:
@@ -87,6 +90,29 @@ def _code_of(row: TRow, names: dict[str, str]) -> str | None:
     return names.get(name) if len(name) >= 4 else None
 
 
+def _keyed_columns(ctx: Context, table: Table, side: SubjectSide) -> list[tuple[str, Column]]:
+    """(key, column) pairs a side reads: one column, or (``column: split``) its 基本/项目/人员/公用 columns, and the
+    total column under ``key`` (a basic-expenditure table's total is its 基本支出)."""
+    if side.column != "split":
+        col = _column(ctx.vocab, table, side.column)
+        return [(side.key or _ROW_KEY, col)] if col is not None else []
+    pairs = [(role, col) for role in _SPLIT if (col := _column(ctx.vocab, table, role)) is not None]
+    if side.key and (col := _column(ctx.vocab, table, "total")) is not None and all(c.index != col.index for _, c in pairs):
+        pairs.append((side.key, col))
+    return pairs
+
+
+def _row_key(ctx: Context, row: TRow, side: SubjectSide, names: dict[str, str]) -> str | None:
+    if side.row == "split":  # “一、基本支出”, “(二)项目支出” in a summary
+        role = measure_of(ctx.vocab, strip_label(row.label)[0]) if not row.is_part else None
+        return role if role in _SPLIT else None
+    if side.row:
+        return "" if _is_row(row, side.row) else None
+    if row.is_part or row.is_total:
+        return None
+    return _code_of(row, names)
+
+
 def _figures(ctx: Context, side: SubjectSide, names: dict[str, str]) -> dict[str, list[_Figure]]:
     out: dict[str, list[_Figure]] = {}
     for ti, table in ctx.tables_of([side.table]):
@@ -95,22 +121,26 @@ def _figures(ctx: Context, side: SubjectSide, names: dict[str, str]) -> dict[str
         title = normalise(table.title)
         if any(w in title for w in side.exclude) or not all(w in title for w in side.require):
             continue
-        col = _column(table, side.column)
-        if col is None:
+        pairs = _keyed_columns(ctx, table, side)
+        if not pairs:
             continue
+        if side.row in _GENERIC:
+            rows = [r for r in table.rows if _is_row(r, side.row)][:1]
+            if not rows:  # a one-row table (合计 | 基本支出 | 项目支出 over one line of figures) is its total
+                filled = [r for r in table.rows if not r.is_part and any(cell_amount(table, r, c.index) for _, c in pairs)]
+                rows = filled if len(filled) == 1 and not filled[0].code else []
+            keyed = [("", r) for r in rows]
+        else:
+            keyed = [(k, r) for r in table.rows if (k := _row_key(ctx, r, side, names)) is not None]
         seen: set[str] = set()
-        for row in table.rows:
-            if side.row:
-                code = _ROW_KEY if _is_row(row, side.row) else None
-            elif row.is_part or row.is_total:
-                continue
-            else:
-                code = _code_of(row, names)
-            value = cell_amount(table, row, col.index)
-            if code is None or value is None or code in seen:
-                continue
-            seen.add(code)
-            out.setdefault(code, []).append(_Figure(ti, table, (row,), col, (value.in_unit("万元"),)))
+        for row_key, row in keyed:
+            for col_key, col in (pairs if row_key == "" else pairs[:1]):
+                key = col_key if row_key == "" else row_key
+                value = cell_amount(table, row, col.index)
+                if value is None or key in seen:
+                    continue
+                seen.add(key)
+                out.setdefault(key, []).append(_Figure(ti, table, (row,), col, (value.in_unit("万元"),)))
     if side.row in _GENERIC:
         _add_top_sums(ctx, side, out)
     return out
@@ -119,7 +149,9 @@ def _figures(ctx: Context, side: SubjectSide, names: dict[str, str]) -> dict[str
 def _add_top_sums(ctx: Context, side: SubjectSide, out: dict[str, list[_Figure]]) -> None:
     """A coded table without a 合计 row (人员经费合计 | 公用经费合计 under two panels): its total is the sum of its
     top-level codes (301 + 302 + 303 + 310), across the panels of the table."""
-    have = {ctx.tables[f.table_index].title_loc for f in out.get(_ROW_KEY, [])}
+    key = side.key or _ROW_KEY
+    role = "total" if side.column == "split" else side.column
+    have = {ctx.tables[f.table_index].title_loc for figs in out.values() for f in figs}
     groups: dict[object, list[tuple[int, Table]]] = {}
     for ti, table in ctx.tables_of([side.table]):
         title = normalise(table.title)
@@ -132,7 +164,7 @@ def _add_top_sums(ctx: Context, side: SubjectSide, out: dict[str, list[_Figure]]
         cells: list[Amount] = []
         col = None
         for _ti, table in panels:
-            col = _column(table, side.column)
+            col = _column(ctx.vocab, table, role)
             codes = [r.code for r in table.rows if r.code]
             if col is None or not codes:
                 break
@@ -144,7 +176,7 @@ def _add_top_sums(ctx: Context, side: SubjectSide, out: dict[str, list[_Figure]]
         else:
             if col is not None and len(rows) >= 2:
                 ti, table = panels[0]
-                out.setdefault(_ROW_KEY, []).append(_Figure(ti, table, tuple(rows), col, tuple(cells)))
+                out.setdefault(key, []).append(_Figure(ti, table, tuple(rows), col, tuple(cells)))
 
 
 def _ev(f: _Figure) -> list[Evidence]:
@@ -169,7 +201,7 @@ def check_subjects(rule: EqualRule, ctx: Context) -> Outcome:
                         if sev is None:
                             continue
                         name = strip_label(a.rows[0].label)[0]
-                        label = name if code == _ROW_KEY else f"{code} {name}".strip()
+                        label = _SPLIT.get(code) or (code if code == _ROW_KEY else f"{code} {name}".strip())
                         vals = {"label": label, "left": a.table.title or a.table.kind, "left_column": a.column.header,
                                 "left_value": a.show(), "right": b.table.title or b.table.kind,
                                 "right_column": b.column.header, "right_value": b.show(),
