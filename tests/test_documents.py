@@ -43,6 +43,7 @@ EXPECTED: dict[str, list[tuple[str, str, set[int]]]] = {
         ("error", "CORE.CT.0003", {49, 63}),  # 213: 188.00 vs 190.00 (every table still adds up)
         ("error", "CORE.TS.0003", {74, 80}),  # 302 total 16.00 copied into 30299
         ("error", "CORE.SG.0008", {97, 77}),  # 三公 出国 决算 0.00 below basic line 30212 2.00
+        ("error", "CORE.GP.0002", {105, 106}),  # SME awards 10.60 + 10.60 above the 12.60 procured
     ],
     "tests/data/docs/ix_final_accounts_tables_consistent.txt": [],
     "tests/data/docs/x_budget_summary_split_and_performance_part.txt": [

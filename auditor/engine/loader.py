@@ -139,9 +139,21 @@ class MatchRule(_Base):
     min_percent: int = Field(default=50, ge=0, le=100)  # `missing`: share of projects that must have a table
 
 
+class StatedSumRule(_Base):
+    """A total the narrative states and the parts it states after it (engine/kinds/stated.py)."""
+
+    kind: Literal["stated_sum"]
+    total: str  # regular expression of the phrase before the total's figure
+    total_label: str = ""
+    parts: list[str]  # phrases before each part's figure, looked for after the total
+    op: Literal["=", "<="] = "="
+    min_parts: int = Field(default=0, ge=0)  # 0: every part must be stated
+    window: int = Field(default=400, ge=20)  # characters after the total where its parts may stand
+
+
 Rule = Annotated[
     SumRule | EqualRule | CompareRule | ShareRule | ChangeRule | CountRule | ConditionalRule | RequiredRule | PatternRule
-    | MatchRule,
+    | MatchRule | StatedSumRule,
     Field(discriminator="kind"),
 ]
 _ADAPTER: TypeAdapter[list[Rule]] = TypeAdapter(list[Rule])

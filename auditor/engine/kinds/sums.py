@@ -291,9 +291,11 @@ def _copied_total(table: Table, chk: _Check, col_index: int, total: Amount) -> T
     subtotal misread as a part, because its code says it is one item of the group."""
     if chk.what != "code" or not chk.total_row.code or total.value == 0:
         return None
+    codes = [p.code for p in chk.part_rows]
     for p in chk.part_rows:
         a = cell_amount(table, p, col_index)
-        if a is not None and a.value == total.value and p.code and p.code.startswith(chk.total_row.code):
+        if (a is not None and a.value == total.value and p.code and p.code.startswith(chk.total_row.code)
+                and codes.count(p.code) == 1):  # a row printed twice (a page repeated) is not a copied total
             return p
     return None
 
