@@ -35,6 +35,7 @@ class ColumnGroup(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     total: str
     parts: list[str]
+    optional: list[str] = Field(default_factory=list)  # parts added when the table has them (经营支出, 上缴上级支出)
 
 
 class SumRule(_Base):

@@ -388,9 +388,11 @@ def _by_columns(rule: SumRule, ctx: Context) -> Outcome:
             if not totals or any(not o for o in part_opts):
                 continue
             best = None
+            extra = [c.index for c in table.numeric_columns if c.role in group.optional  # only where a row fills them
+                     and any((a := cell_amount(table, r, c.index)) is not None and a.value != 0 for r in table.rows)]
             for tot in totals:
                 for combo in itertools.islice(itertools.product(*part_opts), 60):
-                    cols = [c for opt in combo for c in opt]
+                    cols = [c for opt in combo for c in opt] + extra
                     if tot in cols or len(set(cols)) != len(cols):
                         continue
                     results = _column_results(table, tot, cols)
