@@ -38,16 +38,26 @@ class ColumnGroup(BaseModel):
     optional: list[str] = Field(default_factory=list)  # parts added when the table has them (经营支出, 上缴上级支出)
 
 
+class EconSplit(BaseModel):
+    """A printed split total (人员经费合计) and the economic groups it covers ("*": every group no other split names)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    labels: list[str]
+    codes: list[str]
+
+
 class SumRule(_Base):
     kind: Literal["sum"]
     # repeats: a coded row that repeats its parent's total while the other rows already add up to it
-    structure: Literal["concepts", "rows", "columns", "repeats"] = "concepts"
+    # splits: a printed 人员经费合计 / 公用经费合计 against the economic groups it covers
+    structure: Literal["concepts", "rows", "columns", "repeats", "splits"] = "concepts"
     total: list[str] = Field(default_factory=list)
     parts: list[str] = Field(default_factory=list)
     unless: list[str] = Field(default_factory=list)
     requires_any: list[str] = Field(default_factory=list)
     blank_total: Sev | None = None
     groups: list[ColumnGroup] = Field(default_factory=list)
+    splits: list[EconSplit] = Field(default_factory=list)
 
 
 class SubjectSide(BaseModel):

@@ -37,6 +37,10 @@ def check_sum(rule: SumRule, ctx: Context) -> Outcome:
         return _by_concepts(rule, ctx)
     if rule.structure == "columns":
         return _by_columns(rule, ctx)
+    if rule.structure == "splits":
+        from auditor.engine.kinds.splits import check_splits
+
+        return check_splits(rule, ctx)
     return _by_rows(rule, ctx, repeats=rule.structure == "repeats")
 
 
