@@ -89,6 +89,7 @@ class Side(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     table: str
     concept: str
+    title_any: list[str] = Field(default_factory=list)  # a table takes part when its title has one of these words
 
 
 class CompareRule(_Base):

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from auditor.amounts import Amount
 from auditor.engine.context import Context, evidence, judge, make_finding, show
 from auditor.model import Fact, Finding
+from auditor.vocabulary import normalise
 
 if TYPE_CHECKING:  # rule models are type hints only: loading them would import pydantic on every run
     from auditor.engine.loader import CompareRule, EqualRule
@@ -199,12 +200,15 @@ def _has_concept(f: Fact, concept: str) -> bool:
     return f.concept == concept or (concept.startswith("econ.") and f.code == concept[5:])
 
 
-def _side_totals(ctx: Context, kind: str, concept: str) -> list[tuple[Amount, list[Fact]]]:
+def _side_totals(ctx: Context, kind: str, concept: str, title_any: list[str] | None = None) -> list[tuple[Amount, list[Fact]]]:
     """The figure of a concept in every table of a kind that has it (rows of several units summed), one per table.
 
     A 三公 table's figure is the one of the document's period: 决算数 in final accounts, 预算数 in budgets.
+    With `title_any`, only tables whose title has one of those words (a 财政拨款 basic table, not an
+    all-sources one whose lines may be paid from 事业收入).
     """
-    facts = [f for f in ctx.table_facts([kind]) if _has_concept(f, concept)]
+    facts = [f for f in ctx.table_facts([kind]) if _has_concept(f, concept)
+             and (not title_any or any(w in normalise(ctx.tables[f.table_index or 0].title) for w in title_any))]
     out: list[tuple[Amount, list[Fact]]] = []
     for ti in dict.fromkeys(f.table_index for f in facts):
         mine = [f for f in facts if f.table_index == ti]
@@ -229,8 +233,10 @@ def _side_totals(ctx: Context, kind: str, concept: str) -> list[tuple[Amount, li
 
 def check_compare(rule: CompareRule, ctx: Context) -> Outcome:
     """A ≥ B for every pair of tables that print both sides (two 基本支出 tables are each compared)."""
-    lefts = [s for s in _side_totals(ctx, rule.left.table, rule.left.concept) if all(ctx.unit_known(f.table_index) for f in s[1])]
-    rights = [s for s in _side_totals(ctx, rule.right.table, rule.right.concept) if all(ctx.unit_known(f.table_index) for f in s[1])]
+    lefts = [s for s in _side_totals(ctx, rule.left.table, rule.left.concept, rule.left.title_any)
+             if all(ctx.unit_known(f.table_index) for f in s[1])]
+    rights = [s for s in _side_totals(ctx, rule.right.table, rule.right.concept, rule.right.title_any)
+              if all(ctx.unit_known(f.table_index) for f in s[1])]
     if not lefts or not rights:
         return "not_applicable", []
     findings: list[Finding] = []
