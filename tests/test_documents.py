@@ -41,6 +41,7 @@ EXPECTED: dict[str, list[tuple[str, str, set[int]]]] = {
     "tests/data/docs/viii_final_accounts_table_defects.txt": [
         ("error", "CORE.CT.0003", {48, 59}),  # 208 is 38.00 in the 一般公共预算 table, 36.00 in the fiscal summary
         ("error", "CORE.CT.0003", {49, 63}),  # 213: 188.00 vs 190.00 (every table still adds up)
+        ("error", "CORE.CT.0009", {61, 31}),  # the same defect: 2080505 26.00 一般公共预算 above 24.00 from all sources
         ("error", "CORE.TS.0003", {74, 80}),  # 302 total 16.00 copied into 30299
         ("error", "CORE.SG.0008", {97, 77}),  # 三公 出国 决算 0.00 below basic line 30212 2.00
         ("error", "CORE.GP.0002", {105, 106}),  # SME awards 10.60 + 10.60 above the 12.60 procured

@@ -83,6 +83,7 @@ class EqualRule(_Base):
     same_as: str = ""
     columns: Literal["primary", "any"] = "primary"  # any: the narrative may cite any column of the row
     sides: list[SubjectSide] = Field(default_factory=list)
+    op: Literal["=", "<="] = "="  # subjects: "<=" when each side's figure may not exceed the last side's (一般公共预算 ≤ all sources)
 
 
 class Side(BaseModel):

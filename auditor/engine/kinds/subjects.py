@@ -184,29 +184,48 @@ def _ev(f: _Figure) -> list[Evidence]:
                      f.column.header, "\t".join(r.cells)[:300]) for r, a in zip(f.rows, f.cells, strict=True)]
 
 
+def _compare(rule: EqualRule, a: _Figure, b: _Figure) -> str | None:
+    if rule.op == "<=":
+        return judge(a.interval.lo <= b.interval.hi, a.value <= b.value)
+    return judge(a.interval.overlaps(b.interval), a.value == b.value)
+
+
 def check_subjects(rule: EqualRule, ctx: Context) -> Outcome:
     names = subject_aliases(ctx.tables)
     sides = [_figures(ctx, side, names) for side in rule.sides]
-    findings: list[Finding] = []
+    found: list[tuple[str, _Figure, _Figure, str]] = []
     applicable = False
     for i, left in enumerate(sides):
-        for right in sides[i + 1 :]:
+        # "=": every two sides agree; "<=": every side is within the last one (each fund within all sources)
+        for right in (sides[i + 1 :] if rule.op == "=" else sides[-1:] if i < len(sides) - 1 else []):
             for code in sorted(set(left) & set(right)):
                 for a in left[code]:
                     for b in right[code]:
                         if a.table_index == b.table_index or a.table.title_loc == b.table.title_loc:
                             continue
                         applicable = True
-                        sev = judge(a.interval.overlaps(b.interval), a.value == b.value)
-                        if sev is None:
-                            continue
-                        name = strip_label(a.rows[0].label)[0]
-                        label = _SPLIT.get(code) or (code if code == _ROW_KEY else f"{code} {name}".strip())
-                        vals = {"label": label, "left": a.table.title or a.table.kind, "left_column": a.column.header,
-                                "left_value": a.show(), "right": b.table.title or b.table.kind,
-                                "right_column": b.column.header, "right_value": b.show(),
-                                "diff": show(b.value - a.value, max(a.places, b.places))}
-                        findings.append(make_finding(rule, sev, vals, _ev(a) + _ev(b), a.show(), b.show(), vals["diff"]))
+                        sev = _compare(rule, a, b)
+                        if sev is not None:
+                            found.append((code, a, b, sev))
     if not applicable:
         return "not_applicable", []
+    findings = [_finding(rule, code, a, b, sev) for code, a, b, sev in found if not _explained(code, a, b, found)]
     return ("failed" if findings else "passed"), findings
+
+
+def _explained(code: str, a: _Figure, b: _Figure, found: list[tuple[str, _Figure, _Figure, str]]) -> bool:
+    """A 类 or 款 that differs by exactly what one of its own 项 differs between the same two tables: the
+    difference is reported once, at the item where it arises."""
+    gap = b.value - a.value
+    return any(c != code and c.startswith(code) and x.table_index == a.table_index and y.table_index == b.table_index
+               and y.value - x.value == gap for c, x, y, _ in found)
+
+
+def _finding(rule: EqualRule, code: str, a: _Figure, b: _Figure, sev: str) -> Finding:
+    name = strip_label(a.rows[0].label)[0]
+    label = _SPLIT.get(code) or (code if code == _ROW_KEY else f"{code} {name}".strip())
+    vals = {"label": label, "left": a.table.title or a.table.kind, "left_column": a.column.header,
+            "left_value": a.show(), "right": b.table.title or b.table.kind,
+            "right_column": b.column.header, "right_value": b.show(),
+            "diff": show(b.value - a.value, max(a.places, b.places))}
+    return make_finding(rule, sev, vals, _ev(a) + _ev(b), a.show(), b.show(), vals["diff"])  # type: ignore[arg-type]
