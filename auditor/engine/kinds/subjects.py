@@ -113,13 +113,20 @@ def _row_key(ctx: Context, row: TRow, side: SubjectSide, names: dict[str, str]) 
     return _code_of(row, names)
 
 
+def _tables(ctx: Context, side: SubjectSide) -> list[tuple[int, Table]]:
+    """The side's tables in a known unit whose titles have every `require` word and no `exclude` word."""
+    out = []
+    for ti, table in ctx.tables_of([side.table]):
+        title = normalise(table.title)
+        if ctx.unit_known(ti) and not any(w in title for w in side.exclude) and all(w in title for w in side.require):
+            out.append((ti, table))
+    return out
+
+
 def _figures(ctx: Context, side: SubjectSide, names: dict[str, str]) -> dict[str, list[_Figure]]:
     out: dict[str, list[_Figure]] = {}
-    for ti, table in ctx.tables_of([side.table]):
-        if not ctx.unit_known(ti) or (side.part and table.part != side.part):
-            continue
-        title = normalise(table.title)
-        if any(w in title for w in side.exclude) or not all(w in title for w in side.require):
+    for ti, table in _tables(ctx, side):
+        if side.part and table.part != side.part:
             continue
         pairs = _keyed_columns(ctx, table, side)
         if not pairs:
@@ -153,12 +160,9 @@ def _add_top_sums(ctx: Context, side: SubjectSide, out: dict[str, list[_Figure]]
     role = "total" if side.column == "split" else side.column
     have = {ctx.tables[f.table_index].title_loc for figs in out.values() for f in figs}
     groups: dict[object, list[tuple[int, Table]]] = {}
-    for ti, table in ctx.tables_of([side.table]):
-        title = normalise(table.title)
-        if (table.title_loc in have or not ctx.unit_known(ti) or any(w in title for w in side.exclude)
-                or not all(w in title for w in side.require)):
-            continue
-        groups.setdefault(table.title_loc, []).append((ti, table))
+    for ti, table in _tables(ctx, side):
+        if table.title_loc not in have:
+            groups.setdefault(table.title_loc, []).append((ti, table))
     for panels in groups.values():
         rows: list[TRow] = []
         cells: list[Amount] = []
