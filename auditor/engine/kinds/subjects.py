@@ -84,10 +84,18 @@ def _is_row(row: TRow, wanted: str) -> bool:
 
 
 def _code_of(row: TRow, names: dict[str, str]) -> str | None:
+    """A row's code, or the code its name stands for; a summary may shorten a class's name (科学技术 for
+    科学技术支出, 城乡社区事务 for 城乡社区支出), which is read as that class only."""
     if row.code:
         return row.code
     name = strip_label(row.label)[0]
-    return names.get(name) if len(name) >= 4 else None
+    if len(name) >= 4 and name in names:
+        return names[name]
+    for longer in (name + "支出", name[:-2] + "支出" if name.endswith("事务") else ""):
+        code = names.get(longer) if len(longer) >= 4 else None
+        if code is not None and len(code) == 3:
+            return code
+    return None
 
 
 def _keyed_columns(ctx: Context, table: Table, side: SubjectSide) -> list[tuple[str, Column]]:
