@@ -387,8 +387,14 @@ def _by_columns(rule: SumRule, ctx: Context) -> Outcome:
     for _ti, table in ctx.tables_of(rule.tables):
         heads = {c.index: c.header for c in table.columns}
         for group in rule.groups:
-            totals = [c.index for c in table.numeric_columns if c.role == group.total] or _headed_totals(table, group.total)
-            part_opts = [_options(table, p) for p in group.parts]
+            if group.total == "sources":  # 收入表: 合计 = every income source printed beside it
+                got = _source_columns(table)
+                if got is None:
+                    continue
+                totals, part_opts = [got[0]], [[(c,)] for c in got[1]]
+            else:
+                totals = [c.index for c in table.numeric_columns if c.role == group.total] or _headed_totals(table, group.total)
+                part_opts = [_options(table, p) for p in group.parts]
             if not totals or any(not o for o in part_opts):
                 continue
             best = None
@@ -421,6 +427,24 @@ def _by_columns(rule: SumRule, ctx: Context) -> Outcome:
     if not applicable:
         return "not_applicable", []
     return ("failed" if findings else "passed"), findings
+
+
+def _source_columns(table: Table) -> tuple[int, list[int]] | None:
+    """An income table's 合计 column and the source columns printed after it under the same heading (本年收入),
+    or None when the header leaves any doubt: a “其中” column, a second subtotal, one word heading two columns,
+    a carried-over (上年结转) column among them."""
+    cols = table.numeric_columns
+    words = [c.header.split(" ") for c in cols]
+    first = next((i for i, w in enumerate(words) if w[-1].endswith("合计")), None)
+    if first is None:
+        return None
+    prefix = words[first][:-1]
+    rest = [i for i in range(first + 1, len(cols)) if words[i][: len(prefix)] == prefix]
+    lasts = [words[i][-1] for i in rest]
+    if (len(rest) < 2 or len(set(lasts)) != len(lasts) or any(x.endswith(("合计", "小计", "总计")) for x in lasts)
+            or any(w in cols[i].header for i in rest for w in ("其中", "上年", "结转", "结余"))):
+        return None
+    return cols[first].index, [cols[i].index for i in rest]
 
 
 def _headed_totals(table: Table, role: str) -> list[int]:
