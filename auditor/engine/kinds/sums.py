@@ -291,15 +291,18 @@ def _by_rows(rule: SumRule, ctx: Context, repeats: bool = False) -> Outcome:
 
 
 def _copied_total(table: Table, chk: _Check, col_index: int, total: Amount) -> TRow | None:
-    """The coded item (a proper sub-code of the total's, 30299 under 302) that repeats the total: not a
-    subtotal misread as a part, because its code says it is one item of the group."""
-    if chk.what != "code" or not chk.total_row.code or total.value == 0:
+    """The item that repeats the total — a proper sub-code of the total's (30299 under 302), or in a group listed by
+    name its “其他…” row: not a subtotal misread as a part, because its code or name says it is one item."""
+    if total.value == 0 or not (chk.what == "group" or (chk.what == "code" and chk.total_row.code)):
         return None
-    codes = [p.code for p in chk.part_rows]
-    for p in chk.part_rows:
+    keys = [p.code or strip_label(p.label)[0] for p in chk.part_rows]
+    for p, key in zip(chk.part_rows, keys, strict=True):
         a = cell_amount(table, p, col_index)
-        if (a is not None and a.value == total.value and p.code and p.code.startswith(chk.total_row.code)
-                and codes.count(p.code) == 1):  # a row printed twice (a page repeated) is not a copied total
+        if a is None or a.value != total.value or keys.count(key) != 1:
+            continue  # a row printed twice (a page repeated) is not a copied total
+        if chk.what == "code" and p.code and p.code.startswith(chk.total_row.code or "-"):
+            return p
+        if chk.what == "group" and key.startswith("其他"):  # a group listed by name: its “其他…” item
             return p
     return None
 
