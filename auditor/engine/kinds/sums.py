@@ -400,6 +400,16 @@ def _by_columns(rule: SumRule, ctx: Context) -> Outcome:
                 part_opts = [_options(table, p) for p in group.parts]
             if not totals or any(not o for o in part_opts):
                 continue
+            triples = _item_columns(table, group.total, group.parts) if group.total != "sources" else []
+            if triples:  # period groups side by side (2024年 | 2025年 | 增减额, each over the same items)
+                applicable = True
+                found = [(tot, cols, r) for tot, cols in triples for r in _column_results(table, tot, cols)]
+                errors = sum(1 for *_x, r in found if r[4] == "error")
+                if errors and errors * 3 > len(found):
+                    findings.append(_unconfirmed(rule, table, errors, len(found)))
+                    continue
+                findings.extend(_column_finding(rule, table, heads, tot, cols, *r) for tot, cols, r in found if r[4])
+                continue
             best = None
             extra = [c.index for c in table.numeric_columns if c.role in group.optional  # only where a row fills them
                      and any((a := cell_amount(table, r, c.index)) is not None and a.value != 0 for r in table.rows)]
@@ -430,6 +440,19 @@ def _by_columns(rule: SumRule, ctx: Context) -> Outcome:
     if not applicable:
         return "not_applicable", []
     return ("failed" if findings else "passed"), findings
+
+
+def _item_columns(table: Table, total: str, parts: list[str]) -> list[tuple[int, list[int]]]:
+    """Columns grouped by the item under each period heading (“2025年预算数 | 公务接待费” with “2024年预算数 |
+    公务接待费” and “增减额 | 公务接待费”): one (total, parts) per item, when at least two items have every role."""
+    roles = [total, *parts]
+    by_item: dict[str, dict[str, int]] = {}
+    for c in table.numeric_columns:
+        words = [w for w in c.header.split(" ") if w]
+        if c.role in roles and len(words) >= 2:
+            by_item.setdefault(" ".join(words[1:]), {}).setdefault(c.role, c.index)
+    out = [(d[total], [d[r] for r in parts]) for d in by_item.values() if all(r in d for r in roles)]
+    return out if len(out) >= 2 else []
 
 
 def _source_columns(table: Table) -> tuple[int, list[int]] | None:
@@ -472,6 +495,13 @@ def _column_results(table: Table, tot: int, cols: list[int]) -> list[tuple[TRow,
     return results
 
 
+def _part_name(header: str, total_header: str) -> str:
+    """A part column named by the header words the total's header lacks (2024年预算数, 基本支出)."""
+    words = header.split(" ")
+    own = [w for w in words if w and w not in total_header.split(" ")]
+    return " ".join(own) or words[-1]
+
+
 def _column_finding(rule: SumRule, table: Table, heads: dict[int, str], tot: int, part_cols: list[int], row: TRow,
                     total: Amount | None, vals: list[Amount | None], exp_pt: Decimal, sev: str) -> Finding:
     dec = max_decimals([v for v in vals if v is not None] + ([total] if total else []))
@@ -480,8 +510,9 @@ def _column_finding(rule: SumRule, table: Table, heads: dict[int, str], tot: int
     ev += [Evidence("table", f"{row.label} / {heads[c]}", v.show() if v else "（空白）", row.loc, table.kind, heads[c], "")
            for c, v in zip(part_cols, vals, strict=True)]
     shown = total.show() if total else "0"
-    values = {"label": strip_label(row.label)[0] or (row.code or ""), "table": table.title or table.kind,
+    values = {"label": strip_label(row.label)[0] or (row.code or "") or heads[tot], "table": table.title or table.kind,
               "total": shown, "expected": show(exp_pt, dec),
-              "parts": " + ".join(f"{heads[c].split(' ')[-1]} {v.show() if v else '0'}" for c, v in zip(part_cols, vals, strict=True)),
+              "parts": " + ".join(f"{_part_name(heads[c], heads[tot])} {v.show() if v else '0'}"
+                                  for c, v in zip(part_cols, vals, strict=True)),
               "diff": show((total.value if total else Decimal(0)) - exp_pt, dec)}
     return make_finding(rule, sev, values, ev, show(exp_pt, dec), shown)  # type: ignore[arg-type]
