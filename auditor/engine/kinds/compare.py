@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -27,9 +28,25 @@ def _choose(cands: list[Fact], period: str) -> list[Fact]:
     elif period == "budget" and "budget" in measures:
         measures = ["budget"]
     if not measures:
-        first = next((f for f in cands if "@" not in f.measure), cands[0])
-        measures = [first.measure]
+        first = next((f for f in cands if "@" not in f.measure), None) or _current_row(cands)
+        measures = [first.measure] if first is not None else []
     return [f for f in cands if f.measure in measures]
+
+
+_YEAR_IN = re.compile(r"(?:19|20)\d{2}")
+_NOT_CURRENT = ("上年", "增减", "变动", "比上年", "差额")
+
+
+def _current_row(cands: list[Fact]) -> Fact | None:
+    """In a table whose rows are periods (“2024年预算数”, “2025年预算数”, “增减额”) the row of this period: not a
+    change row, not an earlier year's."""
+    rows = [f for f in cands if "@" in f.measure and not any(w in f.measure.split("@", 1)[1] for w in _NOT_CURRENT)]
+    years = {f.measure: max((int(y) for y in _YEAR_IN.findall(f.measure.split("@", 1)[1])), default=0) for f in rows}
+    latest = max(years.values(), default=0)
+    rows = [f for f in rows if years[f.measure] in (0, latest)]
+    if latest:
+        rows = [f for f in rows if years[f.measure] == latest] or rows
+    return rows[0] if rows else None
 
 
 def primary_facts(ctx: Context, concept: str, kinds: list[str], period: str = "current") -> list[Fact]:
