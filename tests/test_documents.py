@@ -38,6 +38,21 @@ EXPECTED: dict[str, list[tuple[str, str, set[int]]]] = {
         ("error", "PERF.MT.0005", {29, 59}),
     ],
     "tests/data/docs/vii_titled_performance_tables_consistent.txt": [("warning", "CORE.RD.0001", {13})],
+    "tests/data/docs/viii_final_accounts_table_defects.txt": [
+        ("error", "CORE.CT.0003", {48, 59}),  # 208 is 38.00 in the 一般公共预算 table, 36.00 in the fiscal summary
+        ("error", "CORE.CT.0003", {49, 63}),  # 213: 188.00 vs 190.00 (every table still adds up)
+        ("error", "CORE.CT.0009", {61, 31}),  # the same defect: 2080505 26.00 一般公共预算 above 24.00 from all sources
+        ("error", "CORE.TS.0003", {74, 80}),  # 302 total 16.00 copied into 30299
+        ("error", "CORE.SG.0008", {97, 77}),  # 三公 出国 决算 0.00 below basic line 30212 2.00
+        ("error", "CORE.GP.0002", {105, 106}),  # SME awards 10.60 + 10.60 above the 12.60 procured
+    ],
+    "tests/data/docs/ix_final_accounts_tables_consistent.txt": [],
+    "tests/data/docs/x_budget_summary_split_and_performance_part.txt": [
+        ("error", "CORE.CT.0005", {13, 24}),  # 201: 1,520,000 in the 收支总表, 1,500,000 in the 支出总表
+        ("error", "CORE.CT.0005", {14, 28}),  # 208: 140,000 vs 160,000
+        ("error", "PERF.MT.0007", {79, 80}),  # 其中：当年财政拨款 330,000 above 年度资金总额 300,000
+    ],
+    "tests/data/docs/xi_budget_summary_and_performance_consistent.txt": [],
 }
 
 

@@ -97,6 +97,7 @@ def make_finding(rule: object, severity: Severity, values: dict[str, str], ev: l
     if severity == "info" and rule.severity == "error":  # type: ignore[attr-defined]
         msg += "（在四舍五入尾差范围内）"
         msg_en += " (within rounding)"
-    key = "|".join([rule.id, *sorted(f"{e.label}={e.value}" for e in ev)])  # type: ignore[attr-defined]
+    # the table kind keeps apart one misprint repeated in two tables (支出总表 and 一般公共预算支出表)
+    key = "|".join([rule.id, *sorted(f"{e.table or ''}:{e.label}={e.value}" for e in ev)])  # type: ignore[attr-defined]
     fp = hashlib.sha256(key.encode()).hexdigest()[:16]
     return Finding(rule.id, rule.name, severity, msg, msg_en, tuple(ev), expected, actual, difference, fp)  # type: ignore[attr-defined]

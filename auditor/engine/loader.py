@@ -35,34 +35,65 @@ class ColumnGroup(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     total: str
     parts: list[str]
+    optional: list[str] = Field(default_factory=list)  # parts added when the table has them (经营支出, 上缴上级支出)
+
+
+class EconSplit(BaseModel):
+    """A printed split total (人员经费合计) and the economic groups it covers ("*": every group no other split names)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    labels: list[str]
+    codes: list[str]
 
 
 class SumRule(_Base):
     kind: Literal["sum"]
-    structure: Literal["concepts", "rows", "columns"] = "concepts"
+    # repeats: a coded row that repeats its parent's total while the other rows already add up to it
+    # splits: a printed 人员经费合计 / 公用经费合计 against the economic groups it covers
+    structure: Literal["concepts", "rows", "columns", "repeats", "splits"] = "concepts"
     total: list[str] = Field(default_factory=list)
     parts: list[str] = Field(default_factory=list)
     unless: list[str] = Field(default_factory=list)
     requires_any: list[str] = Field(default_factory=list)
     blank_total: Sev | None = None
     groups: list[ColumnGroup] = Field(default_factory=list)
+    splits: list[EconSplit] = Field(default_factory=list)
+
+
+class SubjectSide(BaseModel):
+    """One table kind and the column (a measure role: total, fund_general, fund_gov …) a subject's figure is read from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    table: str
+    column: str = "total"  # a measure role, or split: the 基本支出/项目支出/人员经费/公用经费 columns
+    part: Literal["", "left", "right"] = ""  # a two-sided table: the panel that lists the subjects
+    exclude: list[str] = Field(default_factory=list)  # title words that put a table out (财政拨款 in an all-sources side)
+    require: list[str] = Field(default_factory=list)  # title words a table must have (一般公共预算 for a general-budget side)
+    # "": every subject row, by code; 合计: the table's total row; split: rows 基本支出/项目支出/人员经费/公用经费;
+    # else the row of that label
+    row: str = ""
+    key: str = ""  # what a single figure stands for (basic: a basic-expenditure table's total is its 基本支出)
 
 
 class EqualRule(_Base):
     kind: Literal["equal"]
-    concepts: list[str]  # concept ids; a trailing * matches a prefix (code.*)
-    source: Literal["text", "table", "tables"] = "text"  # tables: one concept's figure across several tables
+    concepts: list[str] = Field(default_factory=list)  # concept ids; a trailing * matches a prefix (code.*)
+    # tables: one concept's figure across several tables; subjects: one subject (类/款/项) across the `sides`
+    source: Literal["text", "table", "tables", "subjects"] = "text"
     same_as: str = ""
     columns: Literal["primary", "any"] = "primary"  # any: the narrative may cite any column of the row
     table_concept: str = ""  # the tables' concept when it differs from the narrative's (总计 row: table.total)
     table_measures: dict[str, str] = {}  # narrative concept -> the tables' column measure (expense.basic: basic)
     fund_tables: dict[str, list[str]] = {}  # words naming a fund before the figure's name -> the only tables it may cite
+    sides: list[SubjectSide] = Field(default_factory=list)
+    op: Literal["=", "<="] = "="  # subjects: "<=" when each side's figure may not exceed the last side's (一般公共预算 ≤ all sources)
 
 
 class Side(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     table: str
     concept: str
+    title_any: list[str] = Field(default_factory=list)  # a table takes part when its title has one of these words
 
 
 class CompareRule(_Base):
@@ -120,13 +151,25 @@ class MatchRule(_Base):
     """Project performance tables against the project list (engine/kinds/match.py says what each check does)."""
 
     kind: Literal["match"]
-    check: Literal["foreign", "missing", "coverage", "stated_count", "amount", "project_sum"]
+    check: Literal["foreign", "missing", "coverage", "stated_count", "amount", "project_sum", "card_parts"]
     min_percent: int = Field(default=50, ge=0, le=100)  # `missing`: share of projects that must have a table
+
+
+class StatedSumRule(_Base):
+    """A total the narrative states and the parts it states after it (engine/kinds/stated.py)."""
+
+    kind: Literal["stated_sum"]
+    total: str  # regular expression of the phrase before the total's figure
+    total_label: str = ""
+    parts: list[str]  # phrases before each part's figure, looked for after the total
+    op: Literal["=", "<="] = "="
+    min_parts: int = Field(default=0, ge=0)  # 0: every part must be stated
+    window: int = Field(default=400, ge=20)  # characters after the total where its parts may stand
 
 
 Rule = Annotated[
     SumRule | EqualRule | CompareRule | ShareRule | ChangeRule | CountRule | ConditionalRule | RequiredRule | PatternRule
-    | MatchRule,
+    | MatchRule | StatedSumRule,
     Field(discriminator="kind"),
 ]
 _ADAPTER: TypeAdapter[list[Rule]] = TypeAdapter(list[Rule])

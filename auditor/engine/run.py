@@ -10,6 +10,7 @@ from auditor.engine.kinds.compare import check_compare, check_equal
 from auditor.engine.kinds.disclosure import check_pattern, check_required
 from auditor.engine.kinds.match import check_match
 from auditor.engine.kinds.narrative import check_change, check_conditional, check_count, check_share
+from auditor.engine.kinds.stated import check_stated
 from auditor.engine.kinds.sums import check_sum
 from auditor.engine.skipped import not_applicable_reason
 from auditor.model import Finding, RuleOutcome
@@ -25,6 +26,7 @@ KINDS: dict[str, Callable[[Any, Context], tuple[str, list[Finding]]]] = {
     "required": check_required,
     "pattern": check_pattern,
     "match": check_match,
+    "stated_sum": check_stated,
 }
 
 

@@ -14,6 +14,8 @@ Facts (kind "performance" or "project"):
 - ``projects.row``: one per project row of a project table (unit and total rows left out).
 - ``performance.published_count``: “公开项目绩效目标N个” and its variants; extra ``titles``: how many lines of
   the document title a project performance table.
+- ``performance.part``: a card's “其中：当年财政拨款” amount; extra: the amount it is part of (total_text,
+  total_unit, total_key, total_line) — the nearest amount key above it in the same column, else left of it.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from auditor.vocabulary import CardFields, normalise
 PERF = "performance.target"
 ROW = "projects.row"
 STATED = "performance.published_count"
+PART = "performance.part"
 
 _PAREN_UNIT = re.compile(r"[(（]\s*(?:单位\s*[:：]?\s*)?(万元|元)\s*[)）]")
 _VALUE_UNIT = re.compile(r"^(.*?\d)\s*(万元|元)$")
@@ -85,6 +88,7 @@ def performance_facts(doc: Document, tables: Sequence[Table], fields: CardFields
     cards = _read_blocks(doc, fields)
     known_units = {project_key(n) for c in cards for n in (c.dept_name, c.unit_name) if n}
     facts = [c.fact() for c in cards]
+    facts.extend(p for c in cards for p in c.parts)
     facts.extend(_project_rows(tables, known_units))
     facts.extend(_stated_counts(doc, paras))
     return facts
@@ -105,6 +109,7 @@ class _Card:
     amount_line: int | None = None
     scope: str = ""
     extra: list[tuple[str, str]] = field(default_factory=list)
+    parts: list[Fact] = field(default_factory=list)
 
     @property
     def dept_name(self) -> str:
@@ -180,11 +185,19 @@ def _fill_fields(card: _Card, rows: Sequence[RawRow], default_unit: str | None, 
     """Department, implementing unit and amount from the rows of one card (above its indicators)."""
     found: dict[str, tuple[Amount, str, int, str | None]] = {}
     card_unit = next((u for r in rows for c in r.cells if (u := _key(c)[1])), None) or default_unit
-    for r in rows:
+    totals: dict[tuple[int, int], tuple[Amount, str, int, str]] = {}  # (row, cell) of an amount key
+    for ri, r in enumerate(rows):
         row_unit = next((u for c in r.cells[:1] if (u := _key(c)[1])), None)
         for i, cell in enumerate(r.cells):
             k, key_unit = _key(cell)
-            if not k or k not in f.keys:
+            if not k:
+                continue
+            if k.startswith("其中") and (value := _value_after(r.cells, i, f)) is not None:
+                amount, unit = _parse_value_amount(value, key_unit or row_unit or card_unit)
+                if amount is not None and unit:
+                    _add_part(card, r, ri, i, k, amount, unit, totals)
+                continue
+            if k not in f.keys:
                 continue
             value = _value_after(r.cells, i, f)
             if value is None:
@@ -197,6 +210,8 @@ def _fill_fields(card: _Card, rows: Sequence[RawRow], default_unit: str | None, 
                 amount, unit = _parse_value_amount(value, key_unit or row_unit or card_unit)
                 if amount is None:
                     continue
+                if unit:
+                    totals[(ri, i)] = (amount, k, r.loc.line, unit)
                 scope = "annual" if k in f.annual else "term" if k in f.term else "total"
                 found.setdefault(scope, (amount, k, r.loc.line, unit))
     for scope in ("annual", "total", "term"):
@@ -207,6 +222,22 @@ def _fill_fields(card: _Card, rows: Sequence[RawRow], default_unit: str | None, 
             if unit is None:
                 card.extra.append(("amount_text", amount.text))
             return
+
+
+def _add_part(card: _Card, r: RawRow, ri: int, i: int, key: str, amount: Amount, unit: str,
+              totals: dict[tuple[int, int], tuple[Amount, str, int, str]]) -> None:
+    """A “其中” amount of a card, tied to the amount key above it in its column (or left of it in its row)."""
+    above = [pos for pos in totals if pos[1] == i and pos[0] < ri]
+    left = [pos for pos in totals if pos[0] == ri and pos[1] < i]
+    pos = max(above) if above else max(left) if left else None
+    if pos is None:
+        return
+    total, total_key, total_line, total_unit = totals[pos]
+    name = key[2:].lstrip(":：") or key
+    extra = (("project", card.name), ("total_text", total.text), ("total_unit", total_unit), ("total_key", total_key),
+             ("total_line", str(total_line)))
+    card.parts.append(Fact(PART, amount, "table", r.loc, name, table_kind="performance_project",
+                           column=key, text="\t".join(r.cells)[:300], kind="performance", extra=extra))
 
 
 def _title_lines(lines: Sequence[Line]) -> list[tuple[str, Line]]:

@@ -31,8 +31,8 @@ def _column_concept(vocab: Vocabulary, table: Table, column: Column) -> str | No
                 if sub:
                     return sub
             return concept
-    if parts and strip_label(parts[0])[0] in ("合计", "总计"):
-        return "table.total"
+    if parts and (strip_label(parts[0])[0] in ("合计", "总计") or strip_label(parts[-1])[0] in ("合计", "总计")):
+        return "table.total"  # “合计”, or “2024年预算数 | 合计” under a period group
     return None
 
 
@@ -41,7 +41,10 @@ _PERIOD_WORDS = (("上年", "prior"), ("增减", "change"), ("决算", "actual")
 
 
 def _column_measure(vocab: Vocabulary, column: Column) -> str:
-    """In a one-row table the measure is the last header word: 预算数 / 决算数 / 上年 / 增减."""
+    """In a one-row table the measure is the last header word: 预算数 / 决算数 / 上年 / 增减; under period groups
+    (“2024年预算数 | 因公出国（境）费”) the group's role, as the recogniser gave it (prior, change)."""
+    if column.role in ("prior", "change"):
+        return column.role
     parts = [p for p in column.header.split(" ") if p]
     last = normalise(parts[-1]) if parts else ""
     if len(parts) >= 2 and len(last) <= 6:

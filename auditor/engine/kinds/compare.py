@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from auditor.amounts import Amount
-from auditor.engine.context import Context, evidence, make_finding, show
+from auditor.engine.context import Context, evidence, judge, make_finding, show
 from auditor.model import Fact, Finding
+from auditor.vocabulary import normalise
 
 if TYPE_CHECKING:  # rule models are type hints only: loading them would import pydantic on every run
     from auditor.engine.loader import CompareRule, EqualRule
@@ -26,9 +28,25 @@ def _choose(cands: list[Fact], period: str) -> list[Fact]:
     elif period == "budget" and "budget" in measures:
         measures = ["budget"]
     if not measures:
-        first = next((f for f in cands if "@" not in f.measure), cands[0])
-        measures = [first.measure]
+        first = next((f for f in cands if "@" not in f.measure), None) or _current_row(cands)
+        measures = [first.measure] if first is not None else []
     return [f for f in cands if f.measure in measures]
+
+
+_YEAR_IN = re.compile(r"(?:19|20)\d{2}")
+_NOT_CURRENT = ("上年", "增减", "变动", "比上年", "差额")
+
+
+def _current_row(cands: list[Fact]) -> Fact | None:
+    """In a table whose rows are periods (“2024年预算数”, “2025年预算数”, “增减额”) the row of this period: not a
+    change row, not an earlier year's."""
+    rows = [f for f in cands if "@" in f.measure and not any(w in f.measure.split("@", 1)[1] for w in _NOT_CURRENT)]
+    years = {f.measure: max((int(y) for y in _YEAR_IN.findall(f.measure.split("@", 1)[1])), default=0) for f in rows}
+    latest = max(years.values(), default=0)
+    rows = [f for f in rows if years[f.measure] in (0, latest)]
+    if latest:
+        rows = [f for f in rows if years[f.measure] == latest] or rows
+    return rows[0] if rows else None
 
 
 def primary_facts(ctx: Context, concept: str, kinds: list[str], period: str = "current") -> list[Fact]:
@@ -131,6 +149,10 @@ def check_equal(rule: EqualRule, ctx: Context) -> Outcome:
         return _table_pair(rule, ctx)
     if rule.source == "tables":
         return _across_tables(rule, ctx)
+    if rule.source == "subjects":
+        from auditor.engine.kinds.subjects import check_subjects
+
+        return check_subjects(rule, ctx)
     findings: list[Finding] = []
     applicable = False
     for tf in ctx.text_facts("amount"):
@@ -207,43 +229,61 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def _side_total(ctx: Context, kind: str, concept: str) -> tuple[Amount, list[Fact]] | None:
-    """The figure of a concept in the first table of a kind that has it (rows of several units summed)."""
-    facts = [f for f in ctx.table_facts([kind]) if f.concept == concept and f.get("part") != "1"]
-    if facts:
-        first = facts[0].table_index
-        facts = [f for f in facts if f.table_index == first]
-    if not facts:
-        return None
-    if kind == "sangong":
-        prim = primary_facts(ctx, concept, [kind])
-        if not prim:
-            return None
-        return _as_amount(prim[0]), prim[:1]
-    measures = [m for m in ("basic", "total", "actual", "value") if any(f.measure == m for f in facts)]
-    if not measures:
-        return None
-    chosen = [f for f in facts if f.measure == measures[0]]
-    total = Amount(sum((_as_amount(f).in_unit("万元").value for f in chosen), Decimal(0)),
-                   max(_as_amount(f).in_unit("万元").decimals for f in chosen), "万元")
-    return total, chosen
+def _has_concept(f: Fact, concept: str) -> bool:
+    """A fact names the concept, or (``econ.30217``) sits on the row of that economic code, whatever its label."""
+    return f.concept == concept or (concept.startswith("econ.") and f.code == concept[5:])
+
+
+def _side_totals(ctx: Context, kind: str, concept: str, title_any: list[str] | None = None) -> list[tuple[Amount, list[Fact]]]:
+    """The figure of a concept in every table of a kind that has it (rows of several units summed), one per table.
+
+    A 三公 table's figure is the one of the document's period: 决算数 in final accounts, 预算数 in budgets.
+    With `title_any`, only tables whose title has one of those words (a 财政拨款 basic table, not an
+    all-sources one whose lines may be paid from 事业收入).
+    """
+    facts = [f for f in ctx.table_facts([kind]) if _has_concept(f, concept)
+             and (not title_any or any(w in normalise(ctx.tables[f.table_index or 0].title) for w in title_any))]
+    out: list[tuple[Amount, list[Fact]]] = []
+    for ti in dict.fromkeys(f.table_index for f in facts):
+        mine = [f for f in facts if f.table_index == ti]
+        if kind == "sangong":  # one figure; “其中：公务用车购置费” is the item itself, not a part to leave out
+            final = ctx.meta.get("kind") == "final"
+            prim = _choose(mine, "actual" if final else "current")
+            # a row-wise table heads its columns 预算数 | 决算数, both read as totals: the header decides
+            prim = [f for f in prim if (f.measure == "actual" or "决算" in (f.column or "")) == final] or prim
+            prim = [f for f in prim if f.value is not None] or prim
+            out.append((_as_amount(prim[0]), prim[:1]))
+            continue
+        mine = [f for f in mine if f.get("part") != "1"]
+        measures = [m for m in ("basic", "total", "actual", "value") if any(f.measure == m for f in mine)]
+        if not measures:
+            continue
+        chosen = [f for f in mine if f.measure == measures[0]]
+        total = Amount(sum((_as_amount(f).in_unit("万元").value for f in chosen), Decimal(0)),
+                       max(_as_amount(f).in_unit("万元").decimals for f in chosen), "万元")
+        out.append((total, chosen))
+    return out
 
 
 def check_compare(rule: CompareRule, ctx: Context) -> Outcome:
-    left = _side_total(ctx, rule.left.table, rule.left.concept)
-    right = _side_total(ctx, rule.right.table, rule.right.concept)
-    if left is None or right is None:
+    """A ≥ B for every pair of tables that print both sides (two 基本支出 tables are each compared)."""
+    lefts = [s for s in _side_totals(ctx, rule.left.table, rule.left.concept, rule.left.title_any)
+             if all(ctx.unit_known(f.table_index) for f in s[1])]
+    rights = [s for s in _side_totals(ctx, rule.right.table, rule.right.concept, rule.right.title_any)
+              if all(ctx.unit_known(f.table_index) for f in s[1])]
+    if not lefts or not rights:
         return "not_applicable", []
-    if any(not ctx.unit_known(f.table_index) for f in left[1] + right[1]):
-        return "not_applicable", []
-    lv, rv = left[0].in_unit("万元"), right[0].in_unit("万元")
-    if rule.op == "<=":
-        lv, rv = rv, lv
-    if lv.value >= rv.value:
-        return "passed", []
-    sev = "info" if lv.interval.overlaps(rv.interval) else "error"
-    a, b = (left, right) if rule.op == ">=" else (right, left)
-    vals = {"left": a[1][0].label.strip(), "left_value": a[0].in_unit("万元").show(), "right": b[1][0].label.strip(),
-            "right_value": b[0].in_unit("万元").show(), "diff": show(rv.value - lv.value)}
-    ev = [evidence(f) for f in a[1]] + [evidence(f) for f in b[1]]
-    return "failed", [make_finding(rule, sev, vals, ev, ">=" + rv.show(), lv.show(), show(lv.value - rv.value))]  # type: ignore[arg-type]
+    findings: list[Finding] = []
+    for left in lefts:
+        for right in rights:
+            a, b = (left, right) if rule.op == ">=" else (right, left)
+            big, small = a[0].in_unit("万元"), b[0].in_unit("万元")
+            sev = judge(big.interval.hi >= small.interval.lo, big.value >= small.value)
+            if sev is None:
+                continue
+            vals = {"left": a[1][0].label.strip(), "left_value": big.show(), "right": b[1][0].label.strip(),
+                    "right_value": small.show(), "diff": show(small.value - big.value)}
+            ev = [evidence(f) for f in a[1]] + [evidence(f) for f in b[1]]
+            findings.append(make_finding(rule, sev, vals, ev, ">=" + small.show(), big.show(),
+                                         show(big.value - small.value)))
+    return ("failed" if findings else "passed"), findings

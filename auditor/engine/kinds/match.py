@@ -8,7 +8,9 @@ One kind, several checks (``check:`` in the rule):
   says which projects lack one);
 - ``stated_count``: the narrative's count of published targets differs from the tables;
 - ``amount``: a project's amount in its performance table differs from its project-table row;
-- ``project_sum``: the project table's rows do not add up to the 项目支出 total of the expenditure table.
+- ``project_sum``: the project table's rows do not add up to the 项目支出 total of the expenditure table;
+- ``card_parts``: a performance table's “其中” amount exceeds the amount it is part of (当年财政拨款 above
+  年度资金总额); needs no project list.
 
 Names are matched fuzzily but safely (normalised equality, containment of a specific name, or a near-equal
 spelling), one to one, amounts breaking ties; amounts are compared as rounding intervals in 万元.
@@ -24,9 +26,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from auditor.amounts import Amount
+from auditor.amounts import Amount, parse_amount
 from auditor.engine.context import Context, evidence, interval_of, judge, make_finding, printed_form, show
-from auditor.extract.performance import PERF, ROW, STATED, dept_parts, project_key
+from auditor.extract.performance import PART, PERF, ROW, STATED, dept_parts, project_key
 from auditor.model import Evidence, Fact, Finding, Location, Severity
 
 Outcome = tuple[str, list[Finding]]
@@ -230,6 +232,8 @@ def check_match(rule: object, ctx: Context) -> Outcome:
     st = _state(ctx)
     if check == "project_sum":
         return _project_sum(rule, ctx, st)
+    if check == "card_parts":
+        return _card_parts(rule, ctx)
     if not st.cards:
         return "not_applicable", []
     if check == "foreign":
@@ -396,4 +400,31 @@ def _amount(rule: object, ctx: Context, st: _State) -> Outcome:
                 "diff": show(b.value - a.value)}
         findings.append(make_finding(rule, sev, vals, [evidence(r), _card_amount_ev(c)], a.show(), vals["perf_value"],
                                      vals["diff"]))
+    return _outcome(applicable, findings)
+
+
+def _card_parts(rule: object, ctx: Context) -> Outcome:
+    """A part (“其中：当年财政拨款”) cannot exceed the amount it belongs to (年度资金总额) in one performance table."""
+    findings = []
+    applicable = False
+    for p in ctx.facts:
+        if p.concept != PART or p.value is None:
+            continue
+        total = parse_amount(p.get("total_text") or "", p.get("total_unit") or "")
+        if total is None:
+            continue
+        applicable = True
+        part, whole = _wan(p.value), _wan(total)
+        sev = judge(part.interval.lo <= whole.interval.hi, part.value <= whole.value)
+        if sev is None:
+            continue
+        key = p.get("total_key") or ""
+        line = int(p.get("total_line") or p.loc.line)
+        total_ev = Evidence(p.source, f"{p.get('project')}（{key}）", whole.show(), Location(line, p.loc.page),
+                            p.table_kind, key, f"{total.text} {total.unit}")
+        part_ev = Evidence(p.source, f"{p.get('project')}（{p.column}）", part.show(), p.loc, p.table_kind, p.column,
+                           f"{p.value.text} {p.value.unit}")
+        vals = {"project": p.get("project") or "", "total_key": key, "total": whole.show(), "part_key": p.label,
+                "part": part.show(), "diff": show(part.value - whole.value)}
+        findings.append(make_finding(rule, sev, vals, [total_ev, part_ev], "<=" + whole.show(), part.show(), vals["diff"]))
     return _outcome(applicable, findings)

@@ -37,7 +37,11 @@ def check_sum(rule: SumRule, ctx: Context) -> Outcome:
         return _by_concepts(rule, ctx)
     if rule.structure == "columns":
         return _by_columns(rule, ctx)
-    return _by_rows(rule, ctx)
+    if rule.structure == "splits":
+        from auditor.engine.kinds.splits import check_splits
+
+        return check_splits(rule, ctx)
+    return _by_rows(rule, ctx, repeats=rule.structure == "repeats")
 
 
 # ---- named concepts -------------------------------------------------------------------------------------
@@ -231,7 +235,9 @@ def _first_number(label: str) -> bool:
     return normalise(label).startswith(("一、", "(一)", "1.", "1、"))
 
 
-def _by_rows(rule: SumRule, ctx: Context) -> Outcome:
+def _by_rows(rule: SumRule, ctx: Context, repeats: bool = False) -> Outcome:
+    """Row sums; with ``repeats`` only the rows that repeat their parent's total (the checks the plain row
+    rule leaves out), reported when the table's other sums confirm its structure."""
     findings: list[Finding] = []
     applicable = False
     for _ti, table in ctx.tables_of(rule.tables):
@@ -241,6 +247,7 @@ def _by_rows(rule: SumRule, ctx: Context) -> Outcome:
         applicable = True
         open_ended = bool(table.rows) and not table.rows[-1].is_total
         table_findings: list[Finding] = []
+        repeated: list[Finding] = []
         evaluated = failed = 0
         for col in table.numeric_columns:
             for chk in checks:
@@ -266,17 +273,51 @@ def _by_rows(rule: SumRule, ctx: Context) -> Outcome:
                 if sev == "error" and open_ended and exp_pt < total.value and _runs_to_end(table, chk):
                     continue  # the table was cut (page break) before its last parts: not a proven error
                 if sev == "error" and any(p is not None and p.value == total.value == exp_pt - p.value for p in parts):
+                    copy = _copied_total(table, chk, col.index, total)
+                    if copy is not None:
+                        repeated.append(_repeat_finding(rule, table, col.header, chk, copy, total, exp_pt, dec))
                     continue  # one "part" repeats the total: a subtotal row read as a part, not a proven error
                 if sev == "error":
                     failed += 1
                 table_findings.append(_row_finding(rule, sev, table, col.header, chk, total, exp_pt, dec))
         if evaluated and failed > max(2, evaluated // 3):
-            findings.append(_unconfirmed(rule, table, failed, evaluated))
+            if not repeats:
+                findings.append(_unconfirmed(rule, table, failed, evaluated))
         else:
-            findings.extend(table_findings)
+            findings.extend(repeated if repeats else table_findings)
     if not applicable:
         return "not_applicable", []
     return ("failed" if findings else "passed"), findings
+
+
+def _copied_total(table: Table, chk: _Check, col_index: int, total: Amount) -> TRow | None:
+    """The item that repeats the total — a proper sub-code of the total's (30299 under 302), or in a group listed by
+    name its “其他…” row: not a subtotal misread as a part, because its code or name says it is one item."""
+    if total.value == 0 or not (chk.what == "group" or (chk.what == "code" and chk.total_row.code)):
+        return None
+    keys = [p.code or strip_label(p.label)[0] for p in chk.part_rows]
+    for p, key in zip(chk.part_rows, keys, strict=True):
+        a = cell_amount(table, p, col_index)
+        if a is None or a.value != total.value or keys.count(key) != 1:
+            continue  # a row printed twice (a page repeated) is not a copied total
+        if chk.what == "code" and p.code and p.code.startswith(chk.total_row.code or "-"):
+            return p
+        if chk.what == "group" and key.startswith("其他"):  # a group listed by name: its “其他…” item
+            return p
+    return None
+
+
+def _repeat_finding(rule: SumRule, table: Table, column: str, chk: _Check, copy: TRow, total: Amount,
+                    exp: Decimal, dec: int) -> Finding:
+    col_index = next(c.index for c in table.columns if c.header == column)
+    others = [p for p in chk.part_rows if p is not copy]
+    ev = [_row_ev(table, chk.total_row, col_index, column), _row_ev(table, copy, col_index, column)]
+    ev += [_row_ev(table, p, col_index, column) for p in others]
+    label = (chk.total_row.code or "") + " " + strip_label(chk.total_row.label)[0]
+    row = (copy.code or "") + " " + strip_label(copy.label)[0]
+    vals = {"label": label.strip(), "row": row.strip(), "table": table.title or table.kind, "column": column or "金额",
+            "total": total.show(), "count": str(len(others)), "expected": show(exp, dec)}
+    return make_finding(rule, "error", vals, ev, total.show(), show(exp, dec), show(exp - total.value, dec))
 
 
 def _runs_to_end(table: Table, chk: _Check) -> bool:
@@ -349,14 +390,34 @@ def _by_columns(rule: SumRule, ctx: Context) -> Outcome:
     for _ti, table in ctx.tables_of(rule.tables):
         heads = {c.index: c.header for c in table.columns}
         for group in rule.groups:
-            totals = [c.index for c in table.numeric_columns if c.role == group.total]
-            part_opts = [_options(table, p) for p in group.parts]
+            if group.total == "sources":  # 收入表: 合计 = every income source printed beside it
+                got = _source_columns(table)
+                if got is None:
+                    continue
+                part_opts: list[list[tuple[int, ...]]] = [[(c,)] for c in got[1]]
+                totals = [got[0]]
+            else:
+                totals = [c.index for c in table.numeric_columns if c.role == group.total] or _headed_totals(table, group.total)
+                part_opts = [_options(table, p) for p in group.parts]
             if not totals or any(not o for o in part_opts):
                 continue
+            triples = _item_columns(table, group.total, group.parts) if group.total != "sources" else []
+            if triples:  # period groups side by side (2024年 | 2025年 | 增减额, each over the same items)
+                applicable = True
+                found = [(tot, cols, r) for tot, cols in triples for r in _column_results(table, tot, cols)]
+                errors = sum(1 for *_x, r in found if r[4] == "error")
+                if errors and errors * 3 > len(found):
+                    findings.append(_unconfirmed(rule, table, errors, len(found)))
+                    continue
+                findings.extend(_column_finding(rule, table, heads, tot, cols, r[0], r[1], r[2], r[3], r[4])
+                                for tot, cols, r in found if r[4])
+                continue
             best = None
+            extra = [c.index for c in table.numeric_columns if c.role in group.optional  # only where a row fills them
+                     and any((a := cell_amount(table, r, c.index)) is not None and a.value != 0 for r in table.rows)]
             for tot in totals:
                 for combo in itertools.islice(itertools.product(*part_opts), 60):
-                    cols = [c for opt in combo for c in opt]
+                    cols = [c for opt in combo for c in opt] + extra
                     if tot in cols or len(set(cols)) != len(cols):
                         continue
                     results = _column_results(table, tot, cols)
@@ -383,6 +444,45 @@ def _by_columns(rule: SumRule, ctx: Context) -> Outcome:
     return ("failed" if findings else "passed"), findings
 
 
+def _item_columns(table: Table, total: str, parts: list[str]) -> list[tuple[int, list[int]]]:
+    """Columns grouped by the item under each period heading (“2025年预算数 | 公务接待费” with “2024年预算数 |
+    公务接待费” and “增减额 | 公务接待费”): one (total, parts) per item, when at least two items have every role."""
+    roles = [total, *parts]
+    by_item: dict[str, dict[str, int]] = {}
+    for c in table.numeric_columns:
+        words = [w for w in c.header.split(" ") if w]
+        if c.role in roles and len(words) >= 2:
+            by_item.setdefault(" ".join(words[1:]), {}).setdefault(c.role, c.index)
+    out = [(d[total], [d[r] for r in parts]) for d in by_item.values() if all(r in d for r in roles)]
+    return out if len(out) >= 2 else []
+
+
+def _source_columns(table: Table) -> tuple[int, list[int]] | None:
+    """An income table's 合计 column and the source columns printed after it under the same heading (本年收入),
+    or None when the header leaves any doubt: a “其中” column, a second subtotal, one word heading two columns,
+    a carried-over (上年结转) column among them."""
+    cols = table.numeric_columns
+    words = [c.header.split(" ") for c in cols]
+    first = next((i for i, w in enumerate(words) if w[-1].endswith("合计")), None)
+    if first is None:
+        return None
+    prefix = words[first][:-1]
+    rest = [i for i in range(first + 1, len(cols)) if words[i][: len(prefix)] == prefix]
+    lasts = [words[i][-1] for i in rest]
+    if (len(rest) < 2 or len(set(lasts)) != len(lasts) or any(x.endswith(("合计", "小计", "总计")) for x in lasts)
+            or any(w in cols[i].header for i in rest for w in ("其中", "上年", "结转", "结余"))):
+        return None
+    return cols[first].index, [cols[i].index for i in rest]
+
+
+def _headed_totals(table: Table, role: str) -> list[int]:
+    """“一般公共预算支出 | 合计”: a 合计 column read as its fund (the vocabulary gives 合计 the group's meaning) is
+    still the row total of a table without another total column."""
+    if role != "total":
+        return []
+    return [c.index for c in table.numeric_columns if c.header.split(" ")[-1] in ("合计", "总计")][:1]
+
+
 def _column_results(table: Table, tot: int, cols: list[int]) -> list[tuple[TRow, Amount | None, list[Amount | None], Decimal, str | None]]:
     results: list[tuple[TRow, Amount | None, list[Amount | None], Decimal, str | None]] = []
     for row in table.rows:
@@ -397,6 +497,13 @@ def _column_results(table: Table, tot: int, cols: list[int]) -> list[tuple[TRow,
     return results
 
 
+def _part_name(header: str, total_header: str) -> str:
+    """A part column named by the header words the total's header lacks (2024年预算数, 基本支出)."""
+    words = header.split(" ")
+    own = [w for w in words if w and w not in total_header.split(" ")]
+    return " ".join(own) or words[-1]
+
+
 def _column_finding(rule: SumRule, table: Table, heads: dict[int, str], tot: int, part_cols: list[int], row: TRow,
                     total: Amount | None, vals: list[Amount | None], exp_pt: Decimal, sev: str) -> Finding:
     dec = max_decimals([v for v in vals if v is not None] + ([total] if total else []))
@@ -406,8 +513,9 @@ def _column_finding(rule: SumRule, table: Table, heads: dict[int, str], tot: int
                     *printed_form(v))
            for c, v in zip(part_cols, vals, strict=True)]
     shown = total.show() if total else "0"
-    values = {"label": strip_label(row.label)[0] or (row.code or ""), "table": table.title or table.kind,
+    values = {"label": strip_label(row.label)[0] or (row.code or "") or heads[tot], "table": table.title or table.kind,
               "total": shown, "expected": show(exp_pt, dec),
-              "parts": " + ".join(f"{heads[c].split(' ')[-1]} {v.show() if v else '0'}" for c, v in zip(part_cols, vals, strict=True)),
+              "parts": " + ".join(f"{_part_name(heads[c], heads[tot])} {v.show() if v else '0'}"
+                                  for c, v in zip(part_cols, vals, strict=True)),
               "diff": show((total.value if total else Decimal(0)) - exp_pt, dec)}
     return make_finding(rule, sev, values, ev, show(exp_pt, dec), shown)  # type: ignore[arg-type]
