@@ -97,7 +97,7 @@ def audit_document(doc: Document, vocab: Vocabulary, rules: Sequence[Any]) -> Do
     rec, meta, facts = extract(doc, vocab)
     tables = rec.tables
     meta_ctx = dict(meta, fragments=[(f.first_line, f.last_line, f.reason, f.reason_en) for f in rec.fragments])
-    ctx = Context(doc, tables, facts, vocab, meta_ctx)
+    ctx = Context(doc, tables, facts, vocab, meta_ctx, paragraphs=paragraphs(doc))
     findings, outcomes = run_rules(list(rules), ctx)
     needs_review = core_tables_unread(rules, outcomes)
     infos = tuple(TableInfo(t.kind, t.title, t.title_loc, t.last_line, round(t.confidence, 2), t.unit)

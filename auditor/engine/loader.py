@@ -105,12 +105,19 @@ class RequiredRule(_Base):
 
 
 class PatternRule(_Base):
+    """Text-level defects (engine/kinds/patterns.py says what each check does); phrasings are data here."""
+
     kind: Literal["pattern"]
-    regex: str = ""
-    check: Literal["regex", "stale_year", "duplicated_words"] = "regex"
+    regex: str = ""  # {name} expands to the alternation of words[name]
+    check: Literal["regex", "stale_year", "duplicated_words", "year", "field", "copied_purpose"] = "regex"
     scope: Literal["text", "tables", "all"] = "all"
     min_year: int = 0  # regex: only documents of this budget year or later (a renamed subject's old name)
     replacements: dict[str, str] = Field(default_factory=dict)  # found text -> what to write instead, for {instead}
+    words: dict[str, list[str]] = Field(default_factory=dict)  # word lists the regexes name as {name}
+    context: str = ""  # regex: the paragraph must also match this (a share without % among shares with %)
+    allow: list[str] = Field(default_factory=list)  # found texts that are not defects (reduplicated words)
+    purpose: str = ""  # copied_purpose: an item's stated purpose, group 1
+    year_offsets: dict[Literal["budget", "final"], list[int]] = Field(default_factory=dict)  # year: allowed offsets
 
 
 class MatchRule(_Base):

@@ -1,4 +1,4 @@
-"""Rule kinds on what a disclosure must contain (`required`) and on text-level defects (`pattern`)."""
+"""Rule kind `required`: what a disclosure must contain (tables, notes on empty tables, recognised core tables)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from auditor.model import Evidence, Finding, Location
 from auditor.vocabulary import normalise
 
 if TYPE_CHECKING:  # rule models are type hints only: loading them would import pydantic on every run
-    from auditor.engine.loader import PatternRule, RequiredRule
+    from auditor.engine.loader import RequiredRule
 
 Outcome = tuple[str, list[Finding]]
 _EMPTY_NOTE = re.compile(r"(无数据|空表|无此项|无该项|没有使用|无相关|为空|未安排|无.{0,12}(预算|收支|支出|收入|拨款)|不涉及)")
@@ -110,57 +110,4 @@ def check_required(rule: RequiredRule, ctx: Context) -> Outcome:
         findings.append(make_finding(rule, rule.severity, vals, ev, "note", "none"))
     if not applicable:
         return "not_applicable", []
-    return ("failed" if findings else "passed"), findings
-
-
-_DUP = re.compile(r"([\u4e00-\u9fff]{2,4})\1")
-_DUP_OK = {"常常", "看看", "谢谢", "人人", "天天", "年年", "处处", "层层", "事事", "时时", "步步", "条条", "件件", "个个", "家家", "户户", "多多"}
-
-
-def check_pattern(rule: PatternRule, ctx: Context) -> Outcome:
-    findings: list[Finding] = []
-    texts: list[tuple[str, Location, bool]] = []
-    for block in ctx.doc.blocks:
-        if block.kind == "text" and rule.scope in ("text", "all"):
-            texts.extend((line.text, line.loc, False) for line in block.lines)
-        if block.kind == "grid" and rule.scope in ("tables", "all"):
-            texts.extend(("\t".join(r.cells), r.loc, True) for r in block.rows)
-    if rule.check == "stale_year":
-        year = ctx.meta.get("year")
-        if not isinstance(year, int) or ctx.meta.get("kind") != "budget":
-            return "not_applicable", []
-        pattern = re.compile(rf"(?<!\d){year - 1}年\d{{1,2}}月")
-        for text, loc, in_grid in texts:
-            head = normalise(text.split("\t")[0]) if in_grid else ""
-            if not in_grid or not re.search(r"(计划|进度|安排|时间)", head):
-                continue
-            m = pattern.search(normalise(text))
-            if m:
-                vals = {"found": m.group(0), "year": str(year)}
-                ev = [Evidence("table" if in_grid else "text", head or "文本", m.group(0), loc, None, None, text[:300])]
-                findings.append(make_finding(rule, rule.severity, vals, ev, str(year), m.group(0)))
-        return ("failed" if findings else "passed"), findings
-    if rule.check == "duplicated_words":
-        for text, loc, _g in texts:
-            for cell in dict.fromkeys(text.split("\t")):
-                m = _DUP.fullmatch(normalise(cell))
-                if m and m.group(0) not in _DUP_OK and m.group(1) not in ("一一",):
-                    vals = {"found": m.group(0), "word": m.group(1)}
-                    findings.append(make_finding(rule, rule.severity, vals,
-                                                 [Evidence("table", "单元格", m.group(0), loc, None, None, text[:300])],
-                                                 m.group(1), m.group(0)))
-        return ("failed" if findings else "passed"), findings
-    if rule.min_year:
-        year = ctx.meta.get("year")
-        if not isinstance(year, int) or year < rule.min_year:
-            return "not_applicable", []
-    regex = re.compile(rule.regex)
-    for text, loc, in_grid in texts:
-        m = regex.search(normalise(text))
-        if m:
-            vals = {"found": m.group(0), "instead": rule.replacements.get(m.group(0), ""),
-                    "year": str(ctx.meta.get("year", ""))}
-            findings.append(make_finding(rule, rule.severity, vals,
-                                         [Evidence("table" if in_grid else "text", "文本", m.group(0), loc, None, None, text[:300])],
-                                         None, m.group(0)))
     return ("failed" if findings else "passed"), findings

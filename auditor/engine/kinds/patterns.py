@@ -1,0 +1,295 @@
+"""Rule kind `pattern`: text-level defects a reviewer flags (template text left in, doubled words, stale years).
+
+Prose is matched paragraph by paragraph (wrapped lines joined, as extract/narrative.py builds them), so a
+defect split over a line break is still found, and its finding cites every line it spans. Phrasings are
+rule data: a regex may name word lists of its rule (``{up}``), which expand to alternations.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import TYPE_CHECKING, Literal
+
+from auditor.engine.context import Context, make_finding
+from auditor.model import Evidence, Finding, Line, Location
+from auditor.vocabulary import normalise
+
+if TYPE_CHECKING:  # rule models are type hints only: loading them would import pydantic on every run
+    from auditor.engine.loader import PatternRule
+
+Outcome = tuple[str, list[Finding]]
+_DUP = re.compile(r"([\u4e00-\u9fff]{2,4})\1")
+_WORDS = re.compile(r"\{([a-z_]+)\}")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A stretch of text to search: its normalised text and the line of each character."""
+
+    text: str
+    lines: tuple[int, ...]
+    in_grid: bool
+
+
+def expand(rule: PatternRule, regex: str) -> re.Pattern[str]:
+    """``{name}`` in a rule's regex → the alternation of the rule's word list `name` (longest words first)."""
+
+    def words(m: re.Match[str]) -> str:
+        listed = rule.words.get(m.group(1))
+        if listed is None:
+            return m.group(0)
+        return "(?:" + "|".join(re.escape(w) for w in sorted(listed, key=len, reverse=True)) + ")"
+
+    return re.compile(_WORDS.sub(words, regex))
+
+
+def spans(rule: PatternRule, ctx: Context) -> Iterator[Span]:
+    """The paragraphs (scope text) and the table rows (scope tables) the rule reads, normalised."""
+    if rule.scope in ("text", "all"):
+        for p in ctx.paragraphs:
+            yield Span(p.text, p.lines, False)
+    if rule.scope in ("tables", "all"):
+        yield from _grid_spans(ctx)
+
+
+def _grid_spans(ctx: Context) -> list[Span]:
+    """Every table row as one span (cells normalised, tab-separated), built once per document."""
+    cached = ctx.memo.get("pattern.grid_spans")
+    if isinstance(cached, list):
+        return cached
+    built: list[Span] = []
+    for block in ctx.doc.blocks:
+        if block.kind == "grid":
+            for r in block.rows:
+                text = "\t".join(normalise(c) for c in r.cells)
+                built.append(Span(text, (r.loc.line,) * len(text), True))
+    ctx.memo["pattern.grid_spans"] = built
+    return built
+
+
+def line_text(ctx: Context, line: int) -> str:
+    lines = ctx.doc.lines
+    if 0 < line <= len(lines) and lines[line - 1].loc.line == line:
+        return lines[line - 1].text
+    return next((x.text for x in lines if x.loc.line == line), "")
+
+
+def _loc(ctx: Context, line: int) -> Location:
+    lines = ctx.doc.lines
+    if 0 < line <= len(lines) and lines[line - 1].loc.line == line:
+        return lines[line - 1].loc
+    return Location(line)
+
+
+def span_evidence(ctx: Context, span: Span, start: int, end: int, found: str, label: str = "文本") -> list[Evidence]:
+    """One evidence per line the match [start, end) covers: the found text on the first, the line's text on each."""
+    covered = dict.fromkeys(span.lines[start:max(end, start + 1)])
+    source: Literal["table", "text"] = "table" if span.in_grid else "text"
+    return [Evidence(source, label, found if i == 0 else "", _loc(ctx, n), None, None, line_text(ctx, n).strip()[:300])
+            for i, n in enumerate(covered)]
+
+
+def _year_ok(rule: PatternRule, ctx: Context) -> bool:
+    year = ctx.meta.get("year")
+    return not rule.min_year or (isinstance(year, int) and year >= rule.min_year)
+
+
+def check_regex(rule: PatternRule, ctx: Context) -> Outcome:
+    """A regex match is the defect; `context` (when given) must also match the same paragraph, `allow` vetoes."""
+    if not _year_ok(rule, ctx):
+        return "not_applicable", []
+    regex = expand(rule, rule.regex)
+    context = expand(rule, rule.context) if rule.context else None
+    findings: list[Finding] = []
+    for span in spans(rule, ctx):
+        if context is not None and not context.search(span.text):
+            continue
+        for m in regex.finditer(span.text):
+            found = m.group(0)
+            if found in rule.allow:
+                continue
+            vals = {"found": found, "instead": rule.replacements.get(found, ""), "year": str(ctx.meta.get("year", ""))}
+            ev = span_evidence(ctx, span, m.start(), m.end(), found)
+            findings.append(make_finding(rule, rule.severity, vals, ev, None, found))
+    return ("failed" if findings else "passed"), findings
+
+
+def check_year(rule: PatternRule, ctx: Context) -> Outcome:
+    """The regex's (first matching) group is a year; it must lie at an allowed offset from the document's year."""
+    year, kind = ctx.meta.get("year"), ctx.meta.get("kind")
+    if not isinstance(year, int) or not isinstance(kind, str) or kind not in rule.year_offsets:
+        return "not_applicable", []
+    allowed = {year + d for d in rule.year_offsets[kind]}
+    regex = expand(rule, rule.regex)
+    findings: list[Finding] = []
+    for span in spans(rule, ctx):
+        for m in regex.finditer(span.text):
+            label = next((g for g in m.groups() if g), "")  # the first group that took part in the match
+            if not label.isdigit() or int(label) in allowed:
+                continue
+            vals = {"found": m.group(0), "year": str(year), "label": label,
+                    "expected": "、".join(str(y) for y in sorted(allowed))}
+            ev = span_evidence(ctx, span, m.start(), m.end(), m.group(0))
+            findings.append(make_finding(rule, rule.severity, vals, ev, vals["expected"], label))
+    return ("failed" if findings else "passed"), findings
+
+
+def _raw_contiguous(ctx: Context, line: int, found: str) -> bool:
+    """The doubled word stands written as one on its line (not a title and a label joined, not spaced apart)."""
+    raw = unicodedata.normalize("NFKC", line_text(ctx, line))
+    return found in re.sub(r"[“”\"'‘’「」]", "", raw)
+
+
+def check_duplicated(rule: PatternRule, ctx: Context) -> Outcome:
+    """A word written twice: a whole table cell (达标达标), or two-character words in a prose line (增加增加)."""
+    findings: list[Finding] = []
+    for span in spans(rule, ctx):
+        if span.in_grid:
+            hits = [(m, 0) for cell in dict.fromkeys(span.text.split("\t")) if (m := _DUP.fullmatch(cell))]
+        else:
+            hits = [(m, m.start()) for m in re.finditer(r"([\u4e00-\u9fff]{2})\1", span.text)]
+        for m, start in hits:
+            found, word = m.group(0), m.group(1)
+            if found in rule.allow or word in rule.allow:
+                continue
+            line = span.lines[start]
+            if not span.in_grid and (span.lines[start + len(found) - 1] != line or not _raw_contiguous(ctx, line, found)):
+                continue
+            ev = span_evidence(ctx, span, start, start + len(found), found, "单元格" if span.in_grid else "文本")
+            findings.append(make_finding(rule, rule.severity, {"found": found, "word": word}, ev, word, found))
+    return ("failed" if findings else "passed"), findings
+
+
+def check_field(rule: PatternRule, ctx: Context) -> Outcome:
+    """A heading field repeated over the tables (编制部门：X): blank, or naming another than most of them do.
+
+    Group 1 of the regex is the field's value; names agree when one contains the other (a wrapped name).
+    """
+    regex = expand(rule, rule.regex)
+    seen: list[tuple[str, int, str]] = []
+    lines = ctx.doc.lines
+    for i, line in enumerate(lines):
+        text = unicodedata.normalize("NFKC", line.text)
+        for m in regex.finditer(text):
+            value = normalise(m.group(1) or "")
+            if not value and m.end() >= len(text.rstrip()):  # the value may stand alone on the next line
+                value = _value_below(lines[i + 1 : i + 4], regex)
+            seen.append((value, line.loc.line, m.group(0).strip()))
+    names = Counter(v for v, _n, _t in seen if v)
+    if not names:
+        return "not_applicable", []
+    usual, count = names.most_common(1)[0]
+    if count < 2:
+        return "not_applicable", []
+    findings: list[Finding] = []
+    for value, n, shown in seen:
+        if value and (value in usual or usual in value):
+            continue
+        vals = {"found": shown, "value": value or "（空白）", "usual": usual, "count": str(count)}
+        ev = [Evidence("text", "表头", value or "（空白）", _loc(ctx, n), None, None, line_text(ctx, n).strip()[:300])]
+        findings.append(make_finding(rule, rule.severity, vals, ev, usual, value or ""))
+    return ("failed" if findings else "passed"), findings
+
+
+def _value_below(below: Sequence[Line], regex: re.Pattern[str]) -> str:
+    """The first non-empty line under a field left empty on its own line, when it is a bare name (no cells,
+    no unit, no other field)."""
+    for line in below:
+        text = unicodedata.normalize("NFKC", line.text).strip()
+        if not text:
+            continue
+        if "\t" in text or regex.search(text) or re.match(r"单\s*位", text) or len(text) > 40:
+            return ""
+        return normalise(text)
+    return ""
+
+
+def _common(a: str, b: str) -> int:
+    """Length of the longest common substring (names and purposes are short)."""
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = j - i
+            else:
+                break
+    return best
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    name: str
+    purpose: str
+    evidence: list[Evidence]
+
+
+def _items(rule: PatternRule, ctx: Context) -> list[_Item]:
+    """Numbered items (name: group 1 of `regex`, at a paragraph's start) with their first stated purpose
+    (group 1 of `purpose`) in the item's own paragraphs; each keeps the evidence of its name and purpose."""
+    item, purpose = expand(rule, rule.regex), expand(rule, rule.purpose)
+    out: list[_Item] = []
+    head: tuple[str, list[Evidence]] | None = None
+    for span in spans(rule, ctx):
+        m = item.match(span.text)
+        if m:
+            head = (m.group(1), span_evidence(ctx, span, m.start(1), m.end(1), m.group(1), "项目"))
+        if head is None:
+            continue
+        p = purpose.search(span.text, m.end() if m else 0)
+        if p:
+            ev = span_evidence(ctx, span, p.start(1), p.end(1), p.group(1), head[0])
+            out.append(_Item(head[0], p.group(1), head[1] + [e for e in ev if e.loc not in {x.loc for x in head[1]}]))
+            head = None
+    return out
+
+
+def check_copied_purpose(rule: PatternRule, ctx: Context) -> Outcome:
+    """An item whose stated purpose is the previous item's word for word, and names the previous item rather
+    than its own: the purpose was copied and not rewritten (a purpose shared by unrelated items is fine)."""
+    items = _items(rule, ctx)
+    findings: list[Finding] = []
+    for prev, cur in pairwise(items):
+        if cur.purpose != prev.purpose or cur.name == prev.name:
+            continue
+        own, other = _common(cur.purpose, cur.name), _common(cur.purpose, prev.name)
+        if own >= 2 or other < 2:
+            continue
+        vals = {"found": cur.purpose, "name": cur.name, "previous": prev.name}
+        findings.append(make_finding(rule, rule.severity, vals, cur.evidence + prev.evidence[-1:], prev.name, cur.purpose))
+    return ("failed" if findings else "passed"), findings
+
+
+def check_stale_year(rule: PatternRule, ctx: Context) -> Outcome:
+    """A budget's implementation plan (a table row headed 计划/进度/安排/时间) dated in the previous year."""
+    year = ctx.meta.get("year")
+    if not isinstance(year, int) or ctx.meta.get("kind") != "budget":
+        return "not_applicable", []
+    pattern = re.compile(rf"(?<!\d){year - 1}年\d{{1,2}}月")
+    findings: list[Finding] = []
+    for block in ctx.doc.blocks:
+        if block.kind != "grid":
+            continue
+        for r in block.rows:
+            text = "\t".join(r.cells)
+            head = normalise(r.cells[0]) if r.cells else ""
+            if not re.search(r"(计划|进度|安排|时间)", head):
+                continue
+            m = pattern.search(normalise(text))
+            if m:
+                vals = {"found": m.group(0), "year": str(year)}
+                ev = [Evidence("table", head, m.group(0), r.loc, None, None, text[:300])]
+                findings.append(make_finding(rule, rule.severity, vals, ev, str(year), m.group(0)))
+    return ("failed" if findings else "passed"), findings
+
+
+_CHECKS = {"regex": check_regex, "year": check_year, "duplicated_words": check_duplicated, "field": check_field,
+           "copied_purpose": check_copied_purpose, "stale_year": check_stale_year}
+
+
+def check_pattern(rule: PatternRule, ctx: Context) -> Outcome:
+    return _CHECKS[rule.check](rule, ctx)
