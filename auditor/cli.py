@@ -251,6 +251,16 @@ def check(
     rules_dir: Annotated[
         Path | None, typer.Option("--rules", help="使用另一个规则目录（含 concepts.yaml）。")
     ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="配置文件（默认：当前目录的 auditor.toml，或 pyproject.toml 的 [tool.auditor]）。"),
+    ] = None,
+    baseline: Annotated[
+        Path | None, typer.Option("--baseline", help="基线文件：其中已接受的问题不再显示，只显示新问题。")
+    ] = None,
+    write_baseline: Annotated[
+        Path | None, typer.Option("--write-baseline", help="把本次发现的全部问题写成基线文件。")
+    ] = None,
 ) -> None:
     """审核公开文件：核对表内、表间和说明与表格的一致性。"""
     fmt = _choice(fmt, FORMATS, "--format")
@@ -266,8 +276,17 @@ def check(
     if not files and stdin is None:
         _fail(f"没有找到可审核的文件：{' '.join(paths)}")
 
+    from auditor import config as settings
+
     vocab, all_rules, packs = _load(rules_dir)
-    selected, ignored = _split(select), _split(ignore)
+    try:
+        conf = settings.load_config(config)
+        all_rules = settings.for_profile(all_rules, conf.profile)
+    except settings.ConfigError as exc:
+        _fail(f"配置有误：{exc}")
+    for key, names in (("select", conf.select), ("ignore", conf.ignore), ("severity", tuple(conf.severity))):
+        _check_selectors(all_rules, list(names), f"{conf.source} {key}")
+    selected, ignored = _split(select) or list(conf.select), [*conf.ignore, *_split(ignore)]
     _check_selectors(all_rules, selected, "--select")
     _check_selectors(all_rules, ignored, "--ignore")
     rules = api.select_rules(all_rules, selected, ignored)
@@ -279,6 +298,12 @@ def check(
 
     show_progress = not quiet and len(files) > 3 and sys.stderr.isatty()
     report = _run(files, stdin, vocab, rules, packs, jobs or os.cpu_count() or 1, show_progress)
+    try:
+        report, hidden = settings.finish(report, rules, conf, baseline, write_baseline)
+    except settings.ConfigError as exc:
+        _fail(f"配置有误：{exc}")
+    if hidden and not quiet:
+        typer.echo(f"基线中已接受的 {hidden} 个问题未显示", err=True)
 
     detail = "quiet" if quiet else "verbose" if verbose else "normal"
     color = fmt == "rich" and _wants_color(output)

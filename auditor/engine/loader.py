@@ -29,6 +29,7 @@ class _Base(BaseModel):
     example: dict[str, str] = Field(default_factory=dict)
     tables: list[str] = Field(default_factory=list)
     documents: list[Literal["budget", "final"]] = Field(default_factory=list)
+    profiles: list[str] = Field(default_factory=list)  # requirement profiles the rule belongs to (empty: all)
 
 
 class ColumnGroup(BaseModel):
