@@ -95,10 +95,23 @@ class PartialDocument(BaseModel):
     requires: list[str]  # the table kinds such a document must have
 
 
+class Topic(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str  # what the explanation is about, for the message
+    name_en: str = ""
+    words: list[str]  # any of them in the narrative counts as the explanation
+    min_year: int = 0  # required for documents of this year or later
+
+
 class RequiredRule(_Base):
     kind: Literal["required"]
-    mode: Literal["present", "empty_note", "recognised", "placed"] = "present"
+    mode: Literal["present", "empty_note", "recognised", "placed", "explained", "note_subject"] = "present"
     min_core_tables: int = 3
+    min_present: int = 0  # present: only a document that has at least this many of the tables (a full set, not an excerpt)
+    # explained: the topics the narrative must explain, and how much narrative makes a document that has one
+    topics: list[Topic] = Field(default_factory=list)
+    min_paragraphs: int = 0
+    note: str = ""  # note_subject: a note line under a table (regex: 注：, 说明：)
     # empty_note: per table kind, the fund's name; a narrative sentence saying that fund is 0 or absent is a note
     subjects: dict[str, str] = Field(default_factory=dict)
     # recognised: documents that by their title publish only some tables (a standalone 三公 statement)

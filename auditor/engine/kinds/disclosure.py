@@ -81,10 +81,16 @@ def check_required(rule: RequiredRule, ctx: Context) -> Outcome:
             ev = [Evidence("table", "片段", "", Location(first)), Evidence("table", "片段", "", Location(last))]
             out.append(make_finding(rule, rule.severity, vals, ev))
         return ("failed" if out else "passed"), out
+    if rule.mode == "explained":
+        return _explained(rule, ctx)
     if len(kinds & core) < rule.min_core_tables:
         return "not_applicable", []  # not a full disclosure (a standalone statement or a narrative-only file)
+    if rule.mode == "note_subject":
+        return _note_subject(rule, ctx)
     findings: list[Finding] = []
     if rule.mode == "present":
+        if sum(kind in kinds for kind in rule.tables) < rule.min_present:
+            return "not_applicable", []  # a few tables published as an excerpt, not a disclosure missing some
         for kind in rule.tables:
             if kind not in kinds:
                 k = ctx.vocab.kind(kind)
@@ -108,6 +114,54 @@ def check_required(rule: RequiredRule, ctx: Context) -> Outcome:
         vals = {"table": t.title or t.kind}
         ev = [Evidence("table", t.title or t.kind, "（空表）", t.title_loc, t.kind)]
         findings.append(make_finding(rule, rule.severity, vals, ev, "note", "none"))
+    if not applicable:
+        return "not_applicable", []
+    return ("failed" if findings else "passed"), findings
+
+
+def _explained(rule: RequiredRule, ctx: Context) -> Outcome:
+    """Each topic (机关运行经费, 政府采购, 国有资产占用 …) is named somewhere in the narrative. A document with
+    little narrative (a tables-only file of a two-file disclosure) is not applicable."""
+    prose = [p.text for p in ctx.paragraphs if len(p.text) > 30]
+    if len(prose) < rule.min_paragraphs:
+        return "not_applicable", []
+    year = ctx.meta.get("year")
+    due = [t for t in rule.topics if not t.min_year or (isinstance(year, int) and year >= t.min_year)]
+    if not due:
+        return "not_applicable", []
+    text = "".join(p.text for p in ctx.paragraphs)
+    findings: list[Finding] = []
+    for topic in due:
+        if any(w in text for w in topic.words):
+            continue
+        vals = {"topic": topic.name, "topic_en": topic.name_en or topic.name, "words": "、".join(topic.words)}
+        ev = [Evidence("text", topic.name, "（未见）", Location(1))]
+        findings.append(make_finding(rule, rule.severity, vals, ev, topic.name, ""))
+    return ("failed" if findings else "passed"), findings
+
+
+def _note_subject(rule: RequiredRule, ctx: Context) -> Outcome:
+    """A note under a table (注：…, 说明：…) that names another table's fund and not its own: copied from the
+    note of the other table."""
+    note = re.compile(rule.note)
+    starts = sorted(t.title_loc.line for t in ctx.tables)
+    findings: list[Finding] = []
+    applicable = False
+    for _ti, t in ctx.tables_of(list(rule.subjects)):
+        applicable = True
+        own = rule.subjects[t.kind]
+        end = min([s for s in starts if s > t.last_line] + [t.last_line + 5])
+        for line in ctx.doc.lines[t.last_line : end - 1]:
+            text = normalise(line.text)
+            if not note.match(text) or own in text:
+                continue
+            other = next((subj for kind, subj in rule.subjects.items() if kind != t.kind and subj in text), None)
+            if other is None:
+                continue
+            vals = {"table": t.title or t.kind, "own": own, "other": other}
+            ev = [Evidence("table", t.title or t.kind, own, t.title_loc, t.kind),
+                  Evidence("text", "注", other, line.loc, None, None, line.text.strip()[:300])]
+            findings.append(make_finding(rule, rule.severity, vals, ev, own, other))
     if not applicable:
         return "not_applicable", []
     return ("failed" if findings else "passed"), findings
