@@ -12,10 +12,12 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import pairwise
 from typing import TYPE_CHECKING, Literal
 
-from auditor.engine.context import Context, make_finding
+from auditor.amounts import Amount, parse_amount
+from auditor.engine.context import Context, judge, make_finding, show
 from auditor.model import Evidence, Finding, Line, Location
 from auditor.vocabulary import normalise
 
@@ -287,8 +289,50 @@ def check_stale_year(rule: PatternRule, ctx: Context) -> Outcome:
     return ("failed" if findings else "passed"), findings
 
 
+def _figure(ctx: Context, span: Span, m: re.Match[str], label: str) -> tuple[Amount, Evidence] | None:
+    amount = parse_amount(m.group(1))
+    if amount is None:
+        return None
+    line = span.lines[m.start(1)]
+    return amount, Evidence("text", label, amount.show(), _loc(ctx, line), None, None, line_text(ctx, line).strip()[:300])
+
+
+def check_within(rule: PatternRule, ctx: Context) -> Outcome:
+    """Figures a passage states (政府采购金额 and the parts awarded to SMEs): the parts — each `parts` regex's
+    group 1, in the `window` paragraphs from the total — add up to no more than the total (group 1 of `regex`).
+    error when no values inside the printed figures' intervals fit; info when only rounding lets them."""
+    total_re, part_res = expand(rule, rule.regex), [expand(rule, p) for p in rule.parts]
+    paras = [Span(p.text, p.lines, False) for p in ctx.paragraphs]
+    findings: list[Finding] = []
+    applicable = False
+    for i, span in enumerate(paras):
+        for m in total_re.finditer(span.text):
+            total = _figure(ctx, span, m, "合计")
+            parts = []
+            for j, r in enumerate(part_res):
+                hit = next(((s, h) for s in paras[i : i + rule.window]
+                            for h in [r.search(s.text, m.end() if s is span else 0)] if h), None)
+                if hit is not None and (fig := _figure(ctx, hit[0], hit[1], f"部分{j + 1}")) is not None:
+                    parts.append(fig)
+            if total is None or len(parts) < len(part_res):
+                continue  # a passage that does not state every part is not checked
+            applicable = True
+            stated = sum((a.value for a, _e in parts), Decimal(0))
+            if stated <= total[0].value:
+                continue
+            lowest = sum((a.interval.lo for a, _e in parts), Decimal(0))
+            severity = judge(lowest <= total[0].interval.hi, False) or rule.severity
+            vals = {"total": total[0].show(), "sum": show(stated), "parts": " + ".join(a.show() for a, _e in parts)}
+            ev = [total[1], *(e for _a, e in parts)]
+            findings.append(make_finding(rule, severity, vals, ev, f"≤ {total[0].show()}", show(stated),
+                                         show(stated - total[0].value)))
+    if not applicable:
+        return "not_applicable", []
+    return ("failed" if findings else "passed"), findings
+
+
 _CHECKS = {"regex": check_regex, "year": check_year, "duplicated_words": check_duplicated, "field": check_field,
-           "copied_purpose": check_copied_purpose, "stale_year": check_stale_year}
+           "copied_purpose": check_copied_purpose, "stale_year": check_stale_year, "within": check_within}
 
 
 def check_pattern(rule: PatternRule, ctx: Context) -> Outcome:
