@@ -123,7 +123,8 @@ class PatternRule(_Base):
 
     kind: Literal["pattern"]
     regex: str = ""  # {name} expands to the alternation of words[name]
-    check: Literal["regex", "stale_year", "duplicated_words", "year", "field", "copied_purpose", "within"] = "regex"
+    check: Literal["regex", "stale_year", "duplicated_words", "year", "field", "copied_purpose", "within",
+                   "row_value"] = "regex"
     scope: Literal["text", "tables", "all"] = "all"
     min_year: int = 0  # regex: only documents of this budget year or later (a renamed subject's old name)
     replacements: dict[str, str] = Field(default_factory=dict)  # found text -> what to write instead, for {instead}
@@ -134,6 +135,7 @@ class PatternRule(_Base):
     year_offsets: dict[Literal["budget", "final"], list[int]] = Field(default_factory=dict)  # year: allowed offsets
     parts: list[str] = Field(default_factory=list)  # within: regexes of the stated parts (group 1: the figure)
     window: int = 3  # within: paragraphs from the total's in which the parts are looked for
+    value: str = ""  # row_value: the value cell (the first figure after a cell matching `regex`) that is the defect
 
 
 class MatchRule(_Base):

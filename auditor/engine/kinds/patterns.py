@@ -331,8 +331,33 @@ def check_within(rule: PatternRule, ctx: Context) -> Outcome:
     return ("failed" if findings else "passed"), findings
 
 
+_FIGURE_CELL = re.compile(r"^[≥≤<>=＞＜]*\d")
+
+
+def check_row_value(rule: PatternRule, ctx: Context) -> Outcome:
+    """A table row's indicator (a cell matching `regex`, e.g. a rate) and its value (the first later cell that
+    is a figure): the value matching `value` contradicts the indicator (a rate in 分, a share above 100 %)."""
+    name_re, value_re = expand(rule, rule.regex), expand(rule, rule.value)
+    findings: list[Finding] = []
+    for span in _grid_spans(ctx):
+        cells = span.text.split("\t")
+        for i, cell in enumerate(cells):
+            if not cell or not name_re.search(cell):
+                continue
+            figure = next((c for c in cells[i + 1 :] if _FIGURE_CELL.match(c)), None)
+            if figure is None or not value_re.search(figure):
+                continue
+            vals = {"name": cell, "found": figure}
+            line = span.lines[0] if span.lines else 0
+            ev = [Evidence("table", cell, figure, _loc(ctx, line), None, None, line_text(ctx, line).strip()[:300])]
+            findings.append(make_finding(rule, rule.severity, vals, ev, None, figure))
+            break
+    return ("failed" if findings else "passed"), findings
+
+
 _CHECKS = {"regex": check_regex, "year": check_year, "duplicated_words": check_duplicated, "field": check_field,
-           "copied_purpose": check_copied_purpose, "stale_year": check_stale_year, "within": check_within}
+           "copied_purpose": check_copied_purpose, "stale_year": check_stale_year, "within": check_within,
+           "row_value": check_row_value}
 
 
 def check_pattern(rule: PatternRule, ctx: Context) -> Outcome:
