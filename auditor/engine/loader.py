@@ -124,7 +124,7 @@ class PatternRule(_Base):
     kind: Literal["pattern"]
     regex: str = ""  # {name} expands to the alternation of words[name]
     check: Literal["regex", "stale_year", "duplicated_words", "year", "field", "copied_purpose", "within",
-                   "row_value"] = "regex"
+                   "row_value", "repeated_section"] = "regex"
     scope: Literal["text", "tables", "all"] = "all"
     min_year: int = 0  # regex: only documents of this budget year or later (a renamed subject's old name)
     replacements: dict[str, str] = Field(default_factory=dict)  # found text -> what to write instead, for {instead}
@@ -136,6 +136,8 @@ class PatternRule(_Base):
     parts: list[str] = Field(default_factory=list)  # within: regexes of the stated parts (group 1: the figure)
     window: int = 3  # within: paragraphs from the total's in which the parts are looked for
     value: str = ""  # row_value: the value cell (the first figure after a cell matching `regex`) that is the defect
+    min_run: int = 3  # repeated_section: consecutive paragraphs printed again, in order
+    min_chars: int = 40  # repeated_section: shorter paragraphs (headings, notes) do not count
 
 
 class MatchRule(_Base):

@@ -355,9 +355,35 @@ def check_row_value(rule: PatternRule, ctx: Context) -> Outcome:
     return ("failed" if findings else "passed"), findings
 
 
+def check_repeated_section(rule: PatternRule, ctx: Context) -> Outcome:
+    """Consecutive paragraphs printed again, word for word and in the same order, further on, with at least
+    `min_run` of them long (`min_chars`): a page or section printed twice. A note repeated under every table,
+    or a pair of parallel paragraphs, is not a section."""
+    paras = list(ctx.paragraphs)
+    first: dict[str, int] = {}
+    findings: list[Finding] = []
+    i = 0
+    while i < len(paras):
+        j = first.setdefault(paras[i].text, i)
+        run = long = 0
+        while j < i and i + run < len(paras) and j + run < i and paras[j + run].text == paras[i + run].text:
+            long += len(paras[i + run].text) >= rule.min_chars
+            run += 1
+        if long < rule.min_run:
+            i += 1
+            continue
+        a, b = paras[j], paras[i]
+        vals = {"count": str(run), "first": str(a.lines[0]), "again": str(b.lines[0]), "found": b.text[:40]}
+        ev = [Evidence("text", "首次出现", a.text[:40], _loc(ctx, a.lines[0]), None, None, line_text(ctx, a.lines[0]).strip()[:300]),
+              Evidence("text", "再次出现", b.text[:40], _loc(ctx, b.lines[0]), None, None, line_text(ctx, b.lines[0]).strip()[:300])]
+        findings.append(make_finding(rule, rule.severity, vals, ev, None, str(run)))
+        i += run
+    return ("failed" if findings else "passed"), findings
+
+
 _CHECKS = {"regex": check_regex, "year": check_year, "duplicated_words": check_duplicated, "field": check_field,
            "copied_purpose": check_copied_purpose, "stale_year": check_stale_year, "within": check_within,
-           "row_value": check_row_value}
+           "row_value": check_row_value, "repeated_section": check_repeated_section}
 
 
 def check_pattern(rule: PatternRule, ctx: Context) -> Outcome:
