@@ -34,9 +34,7 @@ DOC = "\n".join([
 ])
 
 
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
+RUNNER = CliRunner()
 
 
 @pytest.fixture
@@ -46,48 +44,48 @@ def doc(tmp_path: Path) -> Path:
     return path
 
 
-def _rules(runner: CliRunner, *args: str) -> list[tuple[str, str]]:
-    result = runner.invoke(app, ["check", *args, "--format", "json", "--fail-on", "never"])
+def _rules(*args: str) -> list[tuple[str, str]]:
+    result = RUNNER.invoke(app, ["check", *args, "--format", "json", "--fail-on", "never"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     return sorted((f["rule"], f["severity"]) for d in report["documents"] for f in d["findings"])
 
 
-def test_no_settings_file_runs_every_rule(runner: CliRunner, doc: Path, tmp_path: Path,
+def test_no_settings_file_runs_every_rule(doc: Path, tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    assert _rules(runner, str(doc)) == [("CORE.RD.0001", "warning"), ("CORE.SG.0001", "error"),
+    assert _rules(str(doc)) == [("CORE.RD.0001", "warning"), ("CORE.SG.0001", "error"),
                                         ("DISC.PT.0002", "warning"), ("DISC.PT.0005", "warning")]
 
 
-def test_auditor_toml_in_the_working_folder(runner: CliRunner, doc: Path, tmp_path: Path,
+def test_auditor_toml_in_the_working_folder(doc: Path, tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "auditor.toml").write_text('select = ["DISC"]\nignore = ["DISC.PT.0005"]\n'
                                            '[severity]\n"DISC.PT" = "info"\n', encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    assert _rules(runner, str(doc)) == [("DISC.PT.0002", "info")]
+    assert _rules(str(doc)) == [("DISC.PT.0002", "info")]
 
 
-def test_command_line_select_replaces_the_settings_and_ignore_adds(runner: CliRunner, doc: Path, tmp_path: Path,
+def test_command_line_select_replaces_the_settings_and_ignore_adds(doc: Path, tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "auditor.toml").write_text('select = ["DISC"]\nignore = ["DISC.PT.0005"]\n', encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    assert _rules(runner, str(doc), "--select", "CORE,DISC", "--ignore", "DISC.PT.0002") == [
+    assert _rules(str(doc), "--select", "CORE,DISC", "--ignore", "DISC.PT.0002") == [
         ("CORE.RD.0001", "warning"), ("CORE.SG.0001", "error")]
 
 
-def test_tool_auditor_table_in_pyproject(runner: CliRunner, doc: Path, tmp_path: Path,
+def test_tool_auditor_table_in_pyproject(doc: Path, tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n[tool.auditor]\nignore = ["CORE"]\n',
                                              encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    assert _rules(runner, str(doc)) == [("DISC.PT.0002", "warning"), ("DISC.PT.0005", "warning")]
+    assert _rules(str(doc)) == [("DISC.PT.0002", "warning"), ("DISC.PT.0005", "warning")]
 
 
-def test_explicit_config_file(runner: CliRunner, doc: Path, tmp_path: Path) -> None:
+def test_explicit_config_file(doc: Path, tmp_path: Path) -> None:
     conf = tmp_path / "review.toml"
     conf.write_text('select = "CORE.SG"\n[severity]\n"CORE.SG.0001" = "warning"\n', encoding="utf-8")
-    assert _rules(runner, str(doc), "--config", str(conf)) == [("CORE.SG.0001", "warning")]
+    assert _rules(str(doc), "--config", str(conf)) == [("CORE.SG.0001", "warning")]
 
 
 @pytest.mark.parametrize(("text", "words"), [
@@ -97,18 +95,18 @@ def test_explicit_config_file(runner: CliRunner, doc: Path, tmp_path: Path) -> N
     ('profile = "atlantis"\n', ["atlantis", "national"]),
     ('select = [\n', ["TOML"]),
 ])
-def test_a_bad_setting_is_a_usage_error_naming_it(runner: CliRunner, doc: Path, tmp_path: Path,
+def test_a_bad_setting_is_a_usage_error_naming_it(doc: Path, tmp_path: Path,
                                                   text: str, words: list[str]) -> None:
     conf = tmp_path / "auditor.toml"
     conf.write_text(text, encoding="utf-8")
-    result = runner.invoke(app, ["check", str(doc), "--config", str(conf)])
+    result = RUNNER.invoke(app, ["check", str(doc), "--config", str(conf)])
     assert result.exit_code == 2
     for word in words:
         assert word in result.stderr
 
 
-def test_missing_config_file_is_a_usage_error(runner: CliRunner, doc: Path, tmp_path: Path) -> None:
-    result = runner.invoke(app, ["check", str(doc), "--config", str(tmp_path / "none.toml")])
+def test_missing_config_file_is_a_usage_error(doc: Path, tmp_path: Path) -> None:
+    result = RUNNER.invoke(app, ["check", str(doc), "--config", str(tmp_path / "none.toml")])
     assert result.exit_code == 2
     assert "none.toml" in result.stderr
 
@@ -148,29 +146,29 @@ def test_fingerprints_do_not_move_with_the_lines() -> None:
     assert _fingerprints(shifted) == _fingerprints(DOC)
 
 
-def test_baseline_hides_accepted_findings_and_shows_new_ones(runner: CliRunner, doc: Path, tmp_path: Path) -> None:
+def test_baseline_hides_accepted_findings_and_shows_new_ones(doc: Path, tmp_path: Path) -> None:
     base = tmp_path / "baseline.json"
-    result = runner.invoke(app, ["check", str(doc), "--write-baseline", str(base), "--format", "json"])
+    result = RUNNER.invoke(app, ["check", str(doc), "--write-baseline", str(base), "--format", "json"])
     assert result.exit_code == 1  # the 三公 error is still reported on this run
     data = json.loads(base.read_text(encoding="utf-8"))
     assert data["schema"] == "auditor.baseline/v1" and len(data["findings"]) == 4
 
     head, rest = DOC.split("\n", 1)
     doc.write_text(head + "\n\n本单位按规定公开部门预算。\n" + rest + "三公经费比上年增加（减少）0.10万元。\n", encoding="utf-8")
-    result = runner.invoke(app, ["check", str(doc), "--baseline", str(base), "--format", "json"])
+    result = RUNNER.invoke(app, ["check", str(doc), "--baseline", str(base), "--format", "json"])
     assert result.exit_code == 0  # the accepted error is hidden: nothing at or above error is new
     found = [f["rule"] for d in json.loads(result.stdout)["documents"] for f in d["findings"]]
     assert found == ["DISC.PT.0004"]
     assert "4" in result.stderr
 
 
-def test_baseline_in_the_settings_and_a_bad_baseline(runner: CliRunner, doc: Path, tmp_path: Path) -> None:
+def test_baseline_in_the_settings_and_a_bad_baseline(doc: Path, tmp_path: Path) -> None:
     base = tmp_path / "accepted.json"
-    runner.invoke(app, ["check", str(doc), "--write-baseline", str(base)])
+    RUNNER.invoke(app, ["check", str(doc), "--write-baseline", str(base)])
     conf = tmp_path / "auditor.toml"
     conf.write_text('baseline = "accepted.json"\n', encoding="utf-8")
-    assert _rules(runner, str(doc), "--config", str(conf)) == []
+    assert _rules(str(doc), "--config", str(conf)) == []
     base.write_text("{}", encoding="utf-8")
-    result = runner.invoke(app, ["check", str(doc), "--config", str(conf)])
+    result = RUNNER.invoke(app, ["check", str(doc), "--config", str(conf)])
     assert result.exit_code == 2
     assert "accepted.json" in result.stderr
