@@ -14,18 +14,18 @@ from auditor.ingest import read_document
 from auditor.model import DocumentResult, Finding, Report
 from auditor.pipeline import audit_document
 
-# Two hygiene warnings (a doubled word, a reason announced and not given), one 三公 error (2.23 ≠ 2.43) and
+# Two hygiene warnings (a doubled word, a reason announced and not given), one 三公 error (3.10 ≠ 3.30) and
 # the warning that the other core tables were not recognised.
 DOC = "\n".join([
     "青禾区图书馆2026年部门预算",
     "",
     "2026年“三公”经费预算表",
     "单位：万元",
-    "项目\t合计",
-    "合计\t2.23",
-    "因公出国（境）费\t1.93",
-    "公务用车购置及运行费\t0.30",
-    "公务接待费\t0.20",
+    "项目\t预算数",
+    "合计\t3.10",
+    "公务接待费\t0.80",
+    "因公出国（境）费\t1.50",
+    "公务用车购置及运行费\t1.00",
     "",
     "第二部分 2026年部门预算情况说明",
     "",
@@ -55,7 +55,7 @@ def test_no_settings_file_runs_every_rule(doc: Path, tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     assert _rules(str(doc)) == [("CORE.RD.0001", "warning"), ("CORE.SG.0001", "error"),
-                                        ("DISC.PT.0002", "warning"), ("DISC.PT.0005", "warning")]
+                                ("DISC.PT.0002", "warning"), ("DISC.PT.0005", "warning")]
 
 
 def test_auditor_toml_in_the_working_folder(doc: Path, tmp_path: Path,
