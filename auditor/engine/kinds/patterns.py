@@ -2,23 +2,26 @@
 
 Prose is matched paragraph by paragraph (wrapped lines joined, as extract/narrative.py builds them), so a
 defect split over a line break is still found, and its finding cites every line it spans. Phrasings are
-rule data: a regex may name word lists of its rule (``{up}``), which expand to alternations.
+rule data: a regex may name word lists of its rule (``{up}``), which expand to alternations. The phrase
+checks live here; the checks that read a passage (items, totals, repeated sections) in passages.py.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from decimal import Decimal
-from itertools import pairwise
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
-from auditor.amounts import Amount, parse_amount
-from auditor.engine.context import Context, judge, make_finding, show
-from auditor.model import Evidence, Finding, Line, Location
+from auditor.engine.context import Context, make_finding
+from auditor.engine.kinds.passages import (
+    check_copied_purpose,
+    check_field,
+    check_repeated_section,
+    check_row_value,
+    check_within,
+)
+from auditor.engine.kinds.textspans import expand, line_text, span_evidence, spans
+from auditor.model import Evidence, Finding
 from auditor.vocabulary import normalise
 
 if TYPE_CHECKING:  # rule models are type hints only: loading them would import pydantic on every run
@@ -26,74 +29,6 @@ if TYPE_CHECKING:  # rule models are type hints only: loading them would import 
 
 Outcome = tuple[str, list[Finding]]
 _DUP = re.compile(r"([\u4e00-\u9fff]{2,4})\1")
-_WORDS = re.compile(r"\{([a-z_]+)\}")
-
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A stretch of text to search: its normalised text and the line of each character."""
-
-    text: str
-    lines: tuple[int, ...]
-    in_grid: bool
-
-
-def expand(rule: PatternRule, regex: str) -> re.Pattern[str]:
-    """``{name}`` in a rule's regex → the alternation of the rule's word list `name` (longest words first)."""
-
-    def words(m: re.Match[str]) -> str:
-        listed = rule.words.get(m.group(1))
-        if listed is None:
-            return m.group(0)
-        return "(?:" + "|".join(re.escape(w) for w in sorted(listed, key=len, reverse=True)) + ")"
-
-    return re.compile(_WORDS.sub(words, regex))
-
-
-def spans(rule: PatternRule, ctx: Context) -> Iterator[Span]:
-    """The paragraphs (scope text) and the table rows (scope tables) the rule reads, normalised."""
-    if rule.scope in ("text", "all"):
-        for p in ctx.paragraphs:
-            yield Span(p.text, p.lines, False)
-    if rule.scope in ("tables", "all"):
-        yield from _grid_spans(ctx)
-
-
-def _grid_spans(ctx: Context) -> list[Span]:
-    """Every table row as one span (cells normalised, tab-separated), built once per document."""
-    cached = ctx.memo.get("pattern.grid_spans")
-    if isinstance(cached, list):
-        return cached
-    built: list[Span] = []
-    for block in ctx.doc.blocks:
-        if block.kind == "grid":
-            for r in block.rows:
-                text = "\t".join(normalise(c) for c in r.cells)
-                built.append(Span(text, (r.loc.line,) * len(text), True))
-    ctx.memo["pattern.grid_spans"] = built
-    return built
-
-
-def line_text(ctx: Context, line: int) -> str:
-    lines = ctx.doc.lines
-    if 0 < line <= len(lines) and lines[line - 1].loc.line == line:
-        return lines[line - 1].text
-    return next((x.text for x in lines if x.loc.line == line), "")
-
-
-def _loc(ctx: Context, line: int) -> Location:
-    lines = ctx.doc.lines
-    if 0 < line <= len(lines) and lines[line - 1].loc.line == line:
-        return lines[line - 1].loc
-    return Location(line)
-
-
-def span_evidence(ctx: Context, span: Span, start: int, end: int, found: str, label: str = "文本") -> list[Evidence]:
-    """One evidence per line the match [start, end) covers: the found text on the first, the line's text on each."""
-    covered = dict.fromkeys(span.lines[start:max(end, start + 1)])
-    source: Literal["table", "text"] = "table" if span.in_grid else "text"
-    return [Evidence(source, label, found if i == 0 else "", _loc(ctx, n), None, None, line_text(ctx, n).strip()[:300])
-            for i, n in enumerate(covered)]
 
 
 def _year_ok(rule: PatternRule, ctx: Context) -> bool:
@@ -167,105 +102,6 @@ def check_duplicated(rule: PatternRule, ctx: Context) -> Outcome:
     return ("failed" if findings else "passed"), findings
 
 
-def check_field(rule: PatternRule, ctx: Context) -> Outcome:
-    """A heading field repeated over the tables (编制部门：X): blank, or naming another than most of them do.
-
-    Group 1 of the regex is the field's value; names agree when one contains the other (a wrapped name).
-    """
-    regex = expand(rule, rule.regex)
-    seen: list[tuple[str, int, str]] = []
-    lines = ctx.doc.lines
-    for i, line in enumerate(lines):
-        text = unicodedata.normalize("NFKC", line.text)
-        for m in regex.finditer(text):
-            value = normalise(m.group(1) or "")
-            if not value and m.end() >= len(text.rstrip()):  # the value may stand alone on the next line
-                value = _value_below(lines[i + 1 : i + 4], regex)
-            seen.append((value, line.loc.line, m.group(0).strip()))
-    names = Counter(v for v, _n, _t in seen if v)
-    if not names:
-        return "not_applicable", []
-    usual, count = names.most_common(1)[0]
-    if count < 2:
-        return "not_applicable", []
-    findings: list[Finding] = []
-    for value, n, shown in seen:
-        if value and (value in usual or usual in value):
-            continue
-        vals = {"found": shown, "value": value or "（空白）", "usual": usual, "count": str(count)}
-        ev = [Evidence("text", "表头", value or "（空白）", _loc(ctx, n), None, None, line_text(ctx, n).strip()[:300])]
-        findings.append(make_finding(rule, rule.severity, vals, ev, usual, value or ""))
-    return ("failed" if findings else "passed"), findings
-
-
-def _value_below(below: Sequence[Line], regex: re.Pattern[str]) -> str:
-    """The first non-empty line under a field left empty on its own line, when it is a bare name (no cells,
-    no unit, no other field)."""
-    for line in below:
-        text = unicodedata.normalize("NFKC", line.text).strip()
-        if not text:
-            continue
-        if "\t" in text or regex.search(text) or re.match(r"单\s*位", text) or len(text) > 40:
-            return ""
-        return normalise(text)
-    return ""
-
-
-def _common(a: str, b: str) -> int:
-    """Length of the longest common substring (names and purposes are short)."""
-    best = 0
-    for i in range(len(a)):
-        for j in range(i + best + 1, len(a) + 1):
-            if a[i:j] in b:
-                best = j - i
-            else:
-                break
-    return best
-
-
-@dataclass(frozen=True, slots=True)
-class _Item:
-    name: str
-    purpose: str
-    evidence: list[Evidence]
-
-
-def _items(rule: PatternRule, ctx: Context) -> list[_Item]:
-    """Numbered items (name: group 1 of `regex`, at a paragraph's start) with their first stated purpose
-    (group 1 of `purpose`) in the item's own paragraphs; each keeps the evidence of its name and purpose."""
-    item, purpose = expand(rule, rule.regex), expand(rule, rule.purpose)
-    out: list[_Item] = []
-    head: tuple[str, list[Evidence]] | None = None
-    for span in spans(rule, ctx):
-        m = item.match(span.text)
-        if m:
-            head = (m.group(1), span_evidence(ctx, span, m.start(1), m.end(1), m.group(1), "项目"))
-        if head is None:
-            continue
-        p = purpose.search(span.text, m.end() if m else 0)
-        if p:
-            ev = span_evidence(ctx, span, p.start(1), p.end(1), p.group(1), head[0])
-            out.append(_Item(head[0], p.group(1), head[1] + [e for e in ev if e.loc not in {x.loc for x in head[1]}]))
-            head = None
-    return out
-
-
-def check_copied_purpose(rule: PatternRule, ctx: Context) -> Outcome:
-    """An item whose stated purpose is the previous item's word for word, and names the previous item rather
-    than its own: the purpose was copied and not rewritten (a purpose shared by unrelated items is fine)."""
-    items = _items(rule, ctx)
-    findings: list[Finding] = []
-    for prev, cur in pairwise(items):
-        if cur.purpose != prev.purpose or cur.name == prev.name:
-            continue
-        own, other = _common(cur.purpose, cur.name), _common(cur.purpose, prev.name)
-        if own >= 2 or other < 2:
-            continue
-        vals = {"found": cur.purpose, "name": cur.name, "previous": prev.name}
-        findings.append(make_finding(rule, rule.severity, vals, cur.evidence + prev.evidence[-1:], prev.name, cur.purpose))
-    return ("failed" if findings else "passed"), findings
-
-
 def check_stale_year(rule: PatternRule, ctx: Context) -> Outcome:
     """A budget's implementation plan (a table row headed 计划/进度/安排/时间) dated in the previous year."""
     year = ctx.meta.get("year")
@@ -286,98 +122,6 @@ def check_stale_year(rule: PatternRule, ctx: Context) -> Outcome:
                 vals = {"found": m.group(0), "year": str(year)}
                 ev = [Evidence("table", head, m.group(0), r.loc, None, None, text[:300])]
                 findings.append(make_finding(rule, rule.severity, vals, ev, str(year), m.group(0)))
-    return ("failed" if findings else "passed"), findings
-
-
-def _figure(ctx: Context, span: Span, m: re.Match[str], label: str) -> tuple[Amount, Evidence] | None:
-    amount = parse_amount(m.group(1))
-    if amount is None:
-        return None
-    line = span.lines[m.start(1)]
-    return amount, Evidence("text", label, amount.show(), _loc(ctx, line), None, None, line_text(ctx, line).strip()[:300])
-
-
-def check_within(rule: PatternRule, ctx: Context) -> Outcome:
-    """Figures a passage states (政府采购金额 and the parts awarded to SMEs): the parts — each `parts` regex's
-    group 1, in the `window` paragraphs from the total — add up to no more than the total (group 1 of `regex`).
-    error when no values inside the printed figures' intervals fit; info when only rounding lets them."""
-    total_re, part_res = expand(rule, rule.regex), [expand(rule, p) for p in rule.parts]
-    paras = [Span(p.text, p.lines, False) for p in ctx.paragraphs]
-    findings: list[Finding] = []
-    applicable = False
-    for i, span in enumerate(paras):
-        for m in total_re.finditer(span.text):
-            total = _figure(ctx, span, m, "合计")
-            parts = []
-            for j, r in enumerate(part_res):
-                hit = next(((s, h) for s in paras[i : i + rule.window]
-                            for h in [r.search(s.text, m.end() if s is span else 0)] if h), None)
-                if hit is not None and (fig := _figure(ctx, hit[0], hit[1], f"部分{j + 1}")) is not None:
-                    parts.append(fig)
-            if total is None or len(parts) < len(part_res):
-                continue  # a passage that does not state every part is not checked
-            applicable = True
-            stated = sum((a.value for a, _e in parts), Decimal(0))
-            if stated <= total[0].value:
-                continue
-            lowest = sum((a.interval.lo for a, _e in parts), Decimal(0))
-            severity = judge(lowest <= total[0].interval.hi, False) or rule.severity
-            vals = {"total": total[0].show(), "sum": show(stated), "parts": " + ".join(a.show() for a, _e in parts)}
-            ev = [total[1], *(e for _a, e in parts)]
-            findings.append(make_finding(rule, severity, vals, ev, f"≤ {total[0].show()}", show(stated),
-                                         show(stated - total[0].value)))
-    if not applicable:
-        return "not_applicable", []
-    return ("failed" if findings else "passed"), findings
-
-
-_FIGURE_CELL = re.compile(r"^[≥≤<>=＞＜]*\d")
-
-
-def check_row_value(rule: PatternRule, ctx: Context) -> Outcome:
-    """A table row's indicator (a cell matching `regex`, e.g. a rate) and its value (the first later cell that
-    is a figure): the value matching `value` contradicts the indicator (a rate in 分, a share above 100 %)."""
-    name_re, value_re = expand(rule, rule.regex), expand(rule, rule.value)
-    findings: list[Finding] = []
-    for span in _grid_spans(ctx):
-        cells = span.text.split("\t")
-        for i, cell in enumerate(cells):
-            if not cell or not name_re.search(cell):
-                continue
-            figure = next((c for c in cells[i + 1 :] if _FIGURE_CELL.match(c)), None)
-            if figure is None or not value_re.search(figure):
-                continue
-            vals = {"name": cell, "found": figure}
-            line = span.lines[0] if span.lines else 0
-            ev = [Evidence("table", cell, figure, _loc(ctx, line), None, None, line_text(ctx, line).strip()[:300])]
-            findings.append(make_finding(rule, rule.severity, vals, ev, None, figure))
-            break
-    return ("failed" if findings else "passed"), findings
-
-
-def check_repeated_section(rule: PatternRule, ctx: Context) -> Outcome:
-    """Consecutive paragraphs printed again, word for word and in the same order, further on, with at least
-    `min_run` of them long (`min_chars`): a page or section printed twice. A note repeated under every table,
-    or a pair of parallel paragraphs, is not a section."""
-    paras = list(ctx.paragraphs)
-    first: dict[str, int] = {}
-    findings: list[Finding] = []
-    i = 0
-    while i < len(paras):
-        j = first.setdefault(paras[i].text, i)
-        run = long = 0
-        while j < i and i + run < len(paras) and j + run < i and paras[j + run].text == paras[i + run].text:
-            long += len(paras[i + run].text) >= rule.min_chars
-            run += 1
-        if long < rule.min_run:
-            i += 1
-            continue
-        a, b = paras[j], paras[i]
-        vals = {"count": str(run), "first": str(a.lines[0]), "again": str(b.lines[0]), "found": b.text[:40]}
-        ev = [Evidence("text", "首次出现", a.text[:40], _loc(ctx, a.lines[0]), None, None, line_text(ctx, a.lines[0]).strip()[:300]),
-              Evidence("text", "再次出现", b.text[:40], _loc(ctx, b.lines[0]), None, None, line_text(ctx, b.lines[0]).strip()[:300])]
-        findings.append(make_finding(rule, rule.severity, vals, ev, None, str(run)))
-        i += run
     return ("failed" if findings else "passed"), findings
 
 
