@@ -23,7 +23,7 @@ from auditor.engine.kinds.textspans import (
     span_evidence,
     spans,
 )
-from auditor.model import Evidence, Finding, Line
+from auditor.model import Evidence, Finding, Line, TRow
 from auditor.vocabulary import normalise
 
 if TYPE_CHECKING:
@@ -219,4 +219,40 @@ def check_repeated_section(rule: PatternRule, ctx: Context) -> Outcome:
         ev = [line_evidence(ctx, a.lines[0], "首次出现", a.text[:40]), line_evidence(ctx, b.lines[0], "再次出现", b.text[:40])]
         findings.append(make_finding(rule, rule.severity, vals, ev, None, str(run)))
         i += run
+    return ("failed" if findings else "passed"), findings
+
+
+def _table_names(ctx: Context, strip: re.Pattern[str]) -> dict[str, tuple[str, TRow]]:
+    """Each coded row's name (the `strip` parts removed) keyed by its characters in sorted order."""
+    out: dict[str, tuple[str, TRow]] = {}
+    for t in ctx.tables:
+        for r in t.rows:
+            if r.code and r.label:
+                name = strip.sub("", normalise(r.label))
+                out.setdefault("".join(sorted(name)), (name, r))
+    return out
+
+
+def check_transposed_name(rule: PatternRule, ctx: Context) -> Outcome:
+    """A subject the narrative names (group 1 of `regex`, e.g. before “（项）”) written with the very characters of a
+    table row's name in another order (一般行政事务管理 for 一般行政管理事务): a slip, and the name matches no code."""
+    regex, strip = expand(rule, rule.regex), expand(rule, rule.strip)
+    names = _table_names(ctx, strip)
+    if not names:
+        return "not_applicable", []
+    findings: list[Finding] = []
+    for span in spans(rule, ctx):
+        for m in regex.finditer(span.text):
+            run = m.group(1)
+            for k in range(len(run) - rule.min_chars + 1):  # the name is a tail of the run of characters
+                tail = run[k:]
+                hit = names.get("".join(sorted(tail)))
+                if hit is None or hit[0] == tail:
+                    continue
+                vals = {"found": tail, "name": hit[0], "code": hit[1].code or ""}
+                start = m.start(1) + k
+                ev = [*span_evidence(ctx, span, start, start + len(tail), tail, "说明"),
+                      line_evidence(ctx, hit[1].loc.line, hit[1].code or "", hit[0], "table")]
+                findings.append(make_finding(rule, rule.severity, vals, ev, hit[0], tail))
+                break
     return ("failed" if findings else "passed"), findings

@@ -18,6 +18,7 @@ from auditor.engine.kinds.passages import (
     check_field,
     check_repeated_section,
     check_row_value,
+    check_transposed_name,
     check_within,
 )
 from auditor.engine.kinds.textspans import expand, line_text, span_evidence, spans
@@ -127,7 +128,8 @@ def check_stale_year(rule: PatternRule, ctx: Context) -> Outcome:
 
 _CHECKS = {"regex": check_regex, "year": check_year, "duplicated_words": check_duplicated, "field": check_field,
            "copied_purpose": check_copied_purpose, "stale_year": check_stale_year, "within": check_within,
-           "row_value": check_row_value, "repeated_section": check_repeated_section}
+           "row_value": check_row_value, "repeated_section": check_repeated_section,
+           "transposed_name": check_transposed_name}
 
 
 def check_pattern(rule: PatternRule, ctx: Context) -> Outcome:
