@@ -240,13 +240,14 @@ def check_transposed_name(rule: PatternRule, ctx: Context) -> Outcome:
     names = _table_names(ctx, strip)
     if not names:
         return "not_applicable", []
+    lengths = {len(key) for key in names}
     findings: list[Finding] = []
     for span in spans(rule, ctx):
         for m in regex.finditer(span.text):
             run = m.group(1)
             for k in range(len(run) - rule.min_chars + 1):  # the name is a tail of the run of characters
                 tail = run[k:]
-                hit = names.get("".join(sorted(tail)))
+                hit = names.get("".join(sorted(tail))) if len(tail) in lengths else None
                 if hit is None or hit[0] == tail:
                     continue
                 vals = {"found": tail, "name": hit[0], "code": hit[1].code or ""}
