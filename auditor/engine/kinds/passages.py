@@ -257,3 +257,33 @@ def check_transposed_name(rule: PatternRule, ctx: Context) -> Outcome:
                 findings.append(make_finding(rule, rule.severity, vals, ev, hit[0], tail))
                 break
     return ("failed" if findings else "passed"), findings
+
+
+def check_code_parent(rule: PatternRule, ctx: Context) -> Outcome:
+    """A coded row whose parent code (its first digits at the level above, `code_levels`) is not in its table,
+    while the table prints rows of that level: a mistyped code (类 210 printed as 7: 7 11 02 for 210 11 02).
+    The same name coded correctly elsewhere in the document is given as the expected code."""
+    levels = sorted(rule.code_levels)
+    by_name: dict[str, str] = {}
+    for t in ctx.tables:
+        for r in t.rows:
+            if r.code and r.code.isdigit() and r.label:
+                by_name.setdefault(normalise(r.label), r.code)
+    findings: list[Finding] = []
+    for t in ctx.tables:
+        codes = {r.code for r in t.rows if r.code and r.code.isdigit()}
+        lengths = {len(c) for c in codes}
+        for r in t.rows:
+            code = r.code or ""
+            parent = next((n for n in reversed(levels) if n < len(code)), None)
+            if not code.isdigit() or len(code) not in levels or parent is None or parent not in lengths:
+                continue
+            if code[:parent] in codes:
+                continue
+            other = by_name.get(normalise(r.label), "")
+            expected = other if other != code else ""
+            vals = {"code": code, "name": r.label, "parent": code[:parent], "table": t.title or t.kind,
+                    "expected": expected or "（未知）"}
+            ev = [line_evidence(ctx, r.loc.line, r.label, code, "table")]
+            findings.append(make_finding(rule, rule.severity, vals, ev, expected or None, code))
+    return ("failed" if findings else "passed"), findings

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from auditor.engine.context import Context, make_finding
 from auditor.engine.kinds.passages import (
+    check_code_parent,
     check_copied_purpose,
     check_field,
     check_repeated_section,
@@ -129,7 +130,7 @@ def check_stale_year(rule: PatternRule, ctx: Context) -> Outcome:
 _CHECKS = {"regex": check_regex, "year": check_year, "duplicated_words": check_duplicated, "field": check_field,
            "copied_purpose": check_copied_purpose, "stale_year": check_stale_year, "within": check_within,
            "row_value": check_row_value, "repeated_section": check_repeated_section,
-           "transposed_name": check_transposed_name}
+           "transposed_name": check_transposed_name, "code_parent": check_code_parent}
 
 
 def check_pattern(rule: PatternRule, ctx: Context) -> Outcome:
