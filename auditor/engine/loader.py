@@ -124,7 +124,7 @@ class PatternRule(_Base):
     kind: Literal["pattern"]
     regex: str = ""  # {name} expands to the alternation of words[name]
     check: Literal["regex", "stale_year", "duplicated_words", "year", "field", "copied_purpose", "within",
-                   "row_value", "repeated_section", "transposed_name", "code_parent"] = "regex"
+                   "row_value", "repeated_section", "transposed_name", "code_parent", "code_names"] = "regex"
     scope: Literal["text", "tables", "all"] = "all"
     min_year: int = 0  # regex: only documents of this budget year or later (a renamed subject's old name)
     replacements: dict[str, str] = Field(default_factory=dict)  # found text -> what to write instead, for {instead}
@@ -140,6 +140,7 @@ class PatternRule(_Base):
     min_chars: int = 40  # repeated_section: shorter paragraphs do not count; transposed_name: shortest name
     strip: str = ""  # transposed_name: what a table row's label loses to be a name (its code, its level mark)
     code_levels: list[int] = Field(default_factory=lambda: [3, 5, 7])  # code_parent: lengths of 类, 款, 项 codes
+    code_names: dict[str, str] = Field(default_factory=dict)  # code_names: the standard name of each code
 
 
 class MatchRule(_Base):

@@ -22,6 +22,7 @@ from auditor.engine.kinds.textspans import (
     line_evidence,
     span_evidence,
     spans,
+    year_ok,
 )
 from auditor.model import Evidence, Finding, Line, TRow
 from auditor.vocabulary import normalise
@@ -286,4 +287,35 @@ def check_code_parent(rule: PatternRule, ctx: Context) -> Outcome:
                     "expected": expected or "（未知）"}
             ev = [line_evidence(ctx, r.loc.line, r.label, code, "table")]
             findings.append(make_finding(rule, rule.severity, vals, ev, expected or None, code))
+    return ("failed" if findings else "passed"), findings
+
+
+def check_code_names(rule: PatternRule, ctx: Context) -> Outcome:
+    """Rows whose code has another standard name (`code_names`) while their name is the standard name of a
+    different code (水费 coded 30203, 咨询费's code): items numbered in sequence, not by the classification.
+    One finding per table, citing each such row."""
+    if not year_ok(rule, ctx):
+        return "not_applicable", []
+    strip = expand(rule, rule.strip)
+    standard = {normalise(name): code for code, name in rule.code_names.items()}
+    findings: list[Finding] = []
+    applicable = False
+    for t in ctx.tables:
+        wrong = []
+        for r in t.rows:
+            if not r.code or r.code not in rule.code_names:
+                continue
+            applicable = True
+            name = strip.sub("", normalise(r.label))
+            own = standard.get(name)
+            if own is not None and own != r.code:
+                wrong.append((r, name, own))
+        if not wrong:
+            continue
+        shown = "；".join(f"{name} 编为 {r.code}（应为 {own}）" for r, name, own in wrong[:3])
+        vals = {"table": t.title or t.kind, "count": str(len(wrong)), "examples": shown}
+        ev = [line_evidence(ctx, r.loc.line, name, r.code or "", "table") for r, name, _own in wrong]
+        findings.append(make_finding(rule, rule.severity, vals, ev, wrong[0][2], wrong[0][0].code))
+    if not applicable:
+        return "not_applicable", []
     return ("failed" if findings else "passed"), findings

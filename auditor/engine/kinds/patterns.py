@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from auditor.engine.context import Context, make_finding
 from auditor.engine.kinds.passages import (
+    check_code_names,
     check_code_parent,
     check_copied_purpose,
     check_field,
@@ -22,7 +23,7 @@ from auditor.engine.kinds.passages import (
     check_transposed_name,
     check_within,
 )
-from auditor.engine.kinds.textspans import expand, line_text, span_evidence, spans
+from auditor.engine.kinds.textspans import expand, line_text, span_evidence, spans, year_ok
 from auditor.model import Evidence, Finding
 from auditor.vocabulary import normalise
 
@@ -33,14 +34,9 @@ Outcome = tuple[str, list[Finding]]
 _DUP = re.compile(r"([\u4e00-\u9fff]{2,4})\1")
 
 
-def _year_ok(rule: PatternRule, ctx: Context) -> bool:
-    year = ctx.meta.get("year")
-    return not rule.min_year or (isinstance(year, int) and year >= rule.min_year)
-
-
 def check_regex(rule: PatternRule, ctx: Context) -> Outcome:
     """A regex match is the defect; `context` (when given) must also match the same paragraph, `allow` vetoes."""
-    if not _year_ok(rule, ctx):
+    if not year_ok(rule, ctx):
         return "not_applicable", []
     regex = expand(rule, rule.regex)
     context = expand(rule, rule.context) if rule.context else None
@@ -130,7 +126,8 @@ def check_stale_year(rule: PatternRule, ctx: Context) -> Outcome:
 _CHECKS = {"regex": check_regex, "year": check_year, "duplicated_words": check_duplicated, "field": check_field,
            "copied_purpose": check_copied_purpose, "stale_year": check_stale_year, "within": check_within,
            "row_value": check_row_value, "repeated_section": check_repeated_section,
-           "transposed_name": check_transposed_name, "code_parent": check_code_parent}
+           "transposed_name": check_transposed_name, "code_parent": check_code_parent,
+           "code_names": check_code_names}
 
 
 def check_pattern(rule: PatternRule, ctx: Context) -> Outcome:

@@ -88,3 +88,9 @@ def span_evidence(ctx: Context, span: Span, start: int, end: int, found: str, la
 def line_evidence(ctx: Context, line: int, label: str, value: str, source: Literal["table", "text"] = "text") -> Evidence:
     """Evidence at a line, with that line's text."""
     return Evidence(source, label, value, loc(ctx, line), None, None, line_text(ctx, line).strip()[:300])
+
+
+def year_ok(rule: PatternRule, ctx: Context) -> bool:
+    """The document's year is at least the rule's `min_year` (when it has one)."""
+    year = ctx.meta.get("year")
+    return not rule.min_year or (isinstance(year, int) and year >= rule.min_year)
