@@ -131,6 +131,7 @@ class PatternRule(_Base):
     words: dict[str, list[str]] = Field(default_factory=dict)  # word lists the regexes name as {name}
     context: str = ""  # regex: the paragraph must also match this (a share without % among shares with %)
     allow: list[str] = Field(default_factory=list)  # found texts that are not defects (reduplicated words)
+    one_line: bool = False  # regex: a match across a line break is not counted (PDF text may move a number away)
     purpose: str = ""  # copied_purpose: an item's stated purpose, group 1
     year_offsets: dict[Literal["budget", "final"], list[int]] = Field(default_factory=dict)  # year: allowed offsets
     parts: list[str] = Field(default_factory=list)  # within: regexes of the stated parts (group 1: the figure)

@@ -46,7 +46,7 @@ def check_regex(rule: PatternRule, ctx: Context) -> Outcome:
             continue
         for m in regex.finditer(span.text):
             found = m.group(0)
-            if found in rule.allow:
+            if found in rule.allow or (rule.one_line and span.lines[m.start()] != span.lines[m.end() - 1]):
                 continue
             vals = {"found": found, "instead": rule.replacements.get(found, ""), "year": str(ctx.meta.get("year", ""))}
             ev = span_evidence(ctx, span, m.start(), m.end(), found)
