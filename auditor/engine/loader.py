@@ -105,13 +105,18 @@ class Topic(BaseModel):
 
 class RequiredRule(_Base):
     kind: Literal["required"]
-    mode: Literal["present", "empty_note", "recognised", "placed", "explained", "note_subject"] = "present"
+    mode: Literal["present", "empty_note", "recognised", "placed", "explained", "note_subject", "section"] = "present"
     min_core_tables: int = 3
     min_present: int = 0  # present: only a document that has at least this many of the tables (a full set, not an excerpt)
     # explained: the topics the narrative must explain, and how much narrative makes a document that has one
     topics: list[Topic] = Field(default_factory=list)
     min_paragraphs: int = 0
     note: str = ""  # note_subject: a note line under a table (regex: 注：, 说明：)
+    # section: a section (its heading: `heading`, up to the next heading of `level`) that states `when` states `then`
+    heading: str = ""
+    level: str = ""
+    when: str = ""
+    then: str = ""
     # empty_note: per table kind, the fund's name; a narrative sentence saying that fund is 0 or absent is a note
     subjects: dict[str, str] = Field(default_factory=dict)
     # recognised: documents that by their title publish only some tables (a standalone 三公 statement)

@@ -83,6 +83,8 @@ def check_required(rule: RequiredRule, ctx: Context) -> Outcome:
         return ("failed" if out else "passed"), out
     if rule.mode == "explained":
         return _explained(rule, ctx)
+    if rule.mode == "section":
+        return _section(rule, ctx)
     if len(kinds & core) < rule.min_core_tables:
         return "not_applicable", []  # not a full disclosure (a standalone statement or a narrative-only file)
     if rule.mode == "note_subject":
@@ -162,6 +164,36 @@ def _note_subject(rule: RequiredRule, ctx: Context) -> Outcome:
             ev = [Evidence("table", t.title or t.kind, own, t.title_loc, t.kind),
                   Evidence("text", "注", other, line.loc, None, None, line.text.strip()[:300])]
             findings.append(make_finding(rule, rule.severity, vals, ev, own, other))
+    if not applicable:
+        return "not_applicable", []
+    return ("failed" if findings else "passed"), findings
+
+
+def _section(rule: RequiredRule, ctx: Context) -> Outcome:
+    """In each section whose heading matches `heading` (up to the next heading matching `level`): when the
+    text states `when` (a change of the 三公 figures), it must also state `then` (its reason)."""
+    heading, level, when, then = (re.compile(x) for x in (rule.heading, rule.level, rule.when, rule.then))
+    paras = list(ctx.paragraphs)
+    findings: list[Finding] = []
+    applicable = False
+    for i, p in enumerate(paras):
+        if not heading.search(p.text) or not level.match(p.text):
+            continue
+        j = i + 1
+        while j < len(paras) and not level.match(paras[j].text):
+            j += 1
+        body = "".join(q.text for q in paras[i:j])
+        lines = [n for q in paras[i:j] for n in q.lines]
+        m = when.search(body)
+        if m is None:
+            continue
+        applicable = True
+        if then.search(body):
+            continue
+        vals = {"heading": p.text[:40], "found": m.group(0)}
+        ev = [Evidence("text", "标题", p.text[:40], Location(p.lines[0])),
+              Evidence("text", "变化", m.group(0), Location(lines[m.start()]))]
+        findings.append(make_finding(rule, rule.severity, vals, ev, None, m.group(0)))
     if not applicable:
         return "not_applicable", []
     return ("failed" if findings else "passed"), findings
