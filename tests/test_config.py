@@ -172,3 +172,16 @@ def test_baseline_in_the_settings_and_a_bad_baseline(doc: Path, tmp_path: Path) 
     result = RUNNER.invoke(app, ["check", str(doc), "--config", str(conf)])
     assert result.exit_code == 2
     assert "accepted.json" in result.stderr
+
+
+def test_profiles_select_the_rules_of_the_chosen_one() -> None:
+    from types import SimpleNamespace
+
+    from auditor.config import for_profile, profiles
+
+    rules = [SimpleNamespace(id="A.B.0001", profiles=[]), SimpleNamespace(id="A.B.0002", profiles=["shanghai"])]
+    assert profiles(rules) == ["national", "shanghai"]
+    assert [r.id for r in for_profile(rules, "")] == ["A.B.0001"]
+    assert [r.id for r in for_profile(rules, "shanghai")] == ["A.B.0001", "A.B.0002"]
+    with pytest.raises(ConfigError):
+        for_profile(rules, "atlantis")
