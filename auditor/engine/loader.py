@@ -141,6 +141,7 @@ class PatternRule(_Base):
     year_offsets: dict[Literal["budget", "final"], list[int]] = Field(default_factory=dict)  # year: allowed offsets
     parts: list[str] = Field(default_factory=list)  # within: regexes of the stated parts (group 1: the figure)
     window: int = 3  # within: paragraphs from the total's in which the parts are looked for
+    labels: list[str] = Field(default_factory=list)  # within: what the total and each part are, for the evidence
     value: str = ""  # row_value: the value cell (the first figure after a cell matching `regex`) that is the defect
     min_run: int = 3  # repeated_section: consecutive paragraphs printed again, in order
     min_chars: int = 40  # repeated_section: shorter paragraphs do not count; transposed_name: shortest name

@@ -128,7 +128,7 @@ def check_copied_purpose(rule: PatternRule, ctx: Context) -> Outcome:
         if own >= 2 or other < 2:
             continue
         vals = {"found": cur.purpose, "name": cur.name, "previous": prev.name}
-        findings.append(make_finding(rule, rule.severity, vals, cur.evidence + prev.evidence[-1:], prev.name, cur.purpose))
+        findings.append(make_finding(rule, rule.severity, vals, cur.evidence + prev.evidence[-1:], None, cur.purpose))
     return ("failed" if findings else "passed"), findings
 
 
@@ -150,12 +150,13 @@ def check_within(rule: PatternRule, ctx: Context) -> Outcome:
     applicable = False
     for i, span in enumerate(paras):
         for m in total_re.finditer(span.text):
-            total = _figure(ctx, span, m, "合计")
+            labels = [*rule.labels, *(f"部分{j}" for j in range(len(rule.labels), len(part_res) + 1))]
+            total = _figure(ctx, span, m, labels[0])
             parts = []
             for j, r in enumerate(part_res):
                 hit = next(((s, h) for s in paras[i : i + rule.window]
                             for h in [r.search(s.text, m.end() if s is span else 0)] if h), None)
-                if hit is not None and (fig := _figure(ctx, hit[0], hit[1], f"部分{j + 1}")) is not None:
+                if hit is not None and (fig := _figure(ctx, hit[0], hit[1], labels[j + 1])) is not None:
                     parts.append(fig)
             if total is None or len(parts) < len(part_res):
                 continue  # a passage that does not state every part is not checked
