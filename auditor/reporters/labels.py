@@ -16,6 +16,17 @@ LABELS_EN = {
     "项目名称": "project name",
     "主管部门": "supervising department",
     "决算数为预算数的": "actual as a share of budget",
+    "表头": "table heading",
+    "项目": "item",
+    "说明": "narrative",
+    "标题": "heading",
+    "变化": "change",
+    "注": "note",
+    "首次出现": "first printed",
+    "再次出现": "printed again",
+    "政府采购金额": "procurement total",
+    "预留项目中授予中小企业": "awarded to SMEs in reserved projects",
+    "其他项目中授予中小企业": "awarded to SMEs in other projects",
 }
 
 
