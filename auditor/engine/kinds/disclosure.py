@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from auditor.amounts import parse_amount
 from auditor.engine.context import Context, make_finding
+from auditor.engine.kinds.textspans import line_evidence
 from auditor.model import Evidence, Finding, Location
 from auditor.vocabulary import normalise
 
@@ -191,8 +192,7 @@ def _section(rule: RequiredRule, ctx: Context) -> Outcome:
         if then.search(body):
             continue
         vals = {"heading": p.text[:40], "found": m.group(0)}
-        ev = [Evidence("text", "标题", p.text[:40], Location(p.lines[0])),
-              Evidence("text", "变化", m.group(0), Location(lines[m.start()]))]
+        ev = [line_evidence(ctx, p.lines[0], "标题", p.text[:40]), line_evidence(ctx, lines[m.start()], "变化", m.group(0))]
         findings.append(make_finding(rule, rule.severity, vals, ev, None, m.group(0)))
     if not applicable:
         return "not_applicable", []
