@@ -179,13 +179,13 @@ def check(
     min_severity: Annotated[
         str,
         typer.Option("--min-severity", metavar="LEVEL",
-                     help="终端只显示此级别及以上的问题 （不影响退出码和 JSON）： error、warning 或 info。"),
+                     help="终端只显示此级别及以上的问题 （不影响退出码和 JSON）： error、 warning 或 info。"),
     ] = "info",
     show: Annotated[
         str | None, typer.Option("--show", metavar="WHAT", help="info：逐条列出提示（默认按规则折叠）。")
     ] = None,
     select: Annotated[
-        str | None, typer.Option("--select", metavar="RULES", help="只运行这些规则（逗号分隔的 ID 或前缀，如 CORE.SG）。")
+        str | None, typer.Option("--select", metavar="RULES", help="只运行这些规则 （逗号分隔的 ID 或前缀， 如 CORE.SG）。")
     ] = None,
     ignore: Annotated[
         str | None, typer.Option("--ignore", metavar="RULES", help="不运行这些规则（逗号分隔的 ID 或前缀）。")
@@ -199,6 +199,17 @@ def check(
         bool, typer.Option("--verbose", "-v", help="列出全部提示、证据、表格和未执行的规则。")
     ] = False,
     rules_dir: RulesOption = None,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", metavar="FILE",
+                     help="配置文件（默认：当前目录的 auditor.toml， 或 pyproject.toml 的 \\[tool.auditor]）。"),
+    ] = None,
+    baseline: Annotated[
+        Path | None, typer.Option("--baseline", metavar="FILE", help="基线文件： 其中已接受的问题不再显示， 只显示新问题。")
+    ] = None,
+    write_baseline: Annotated[
+        Path | None, typer.Option("--write-baseline", metavar="FILE", help="把本次发现的全部问题写成基线文件。")
+    ] = None,
 ) -> None:
     """审核公开文件：核对表内、表间和说明与表格的一致性。
 
@@ -216,7 +227,17 @@ def check(
 
     inputs = gather(paths, lang)
     vocab, all_rules, packs = _load(rules_dir, lang)
-    selected, ignored = _split(select), _split(ignore)
+
+    from auditor import config as settings
+
+    try:
+        conf = settings.load_config(config)
+        all_rules = settings.for_profile(all_rules, conf.profile)
+    except settings.ConfigError as exc:
+        fail(say(lang, f"配置有误：{exc}", f"bad settings: {exc}"))
+    for key, names in (("select", conf.select), ("ignore", conf.ignore), ("severity", tuple(conf.severity))):
+        _check_selectors(all_rules, list(names), f"{conf.source} {key}", lang)
+    selected, ignored = _split(select) or list(conf.select), [*conf.ignore, *_split(ignore)]
     _check_selectors(all_rules, selected, "--select", lang)
     _check_selectors(all_rules, ignored, "--ignore", lang)
     rules = api.select_rules(all_rules, selected, ignored)
@@ -226,6 +247,13 @@ def check(
 
     show_progress = not quiet and len(inputs.files) > 3 and sys.stderr.isatty()
     report = _run(inputs, vocab, rules, packs, jobs or os.cpu_count() or 1, show_progress, lang)
+    try:
+        report, hidden = settings.finish(report, rules, conf, baseline, write_baseline)
+    except settings.ConfigError as exc:
+        fail(say(lang, f"配置有误：{exc}", f"bad settings: {exc}"))
+    if hidden and not quiet:
+        typer.echo(say(lang, f"基线中已接受的 {hidden} 个问题未显示", f"{hidden} findings accepted in the baseline not shown"),
+                   err=True)
 
     detail = "quiet" if quiet else "verbose" if verbose else "normal"
     color = fmt == "rich" and _wants_color(output)

@@ -131,8 +131,19 @@ def _what(rule: Any, vocab: Any, lang: str) -> list[str]:
     if rule.documents:
         lines.append(f"{w['documents']}{w['sep']}{w['list'].join(w.get(d, d) for d in rule.documents)}")
     if getattr(rule, "regex", ""):
-        lines.append(f"{w['regex']}{w['sep']}{rule.regex}")
+        lines.append(f"{w['regex']}{w['sep']}{_shown_regex(rule)}")
     return lines
+
+
+def _shown_regex(rule: Any) -> str:
+    """The rule's regex with each ``{name}`` replaced by the words of its list, as a reader would write them."""
+    words = getattr(rule, "words", None) or {}
+
+    def listed(m: re.Match[str]) -> str:
+        ws = words.get(m.group(1))
+        return "（" + "｜".join(ws) + "）" if ws else m.group(0)
+
+    return re.sub(r"\{([a-z_]+)\}", listed, rule.regex)
 
 
 def _identity(rule: Any, vocab: Any, lang: str) -> str:

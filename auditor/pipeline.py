@@ -14,7 +14,7 @@ from typing import Any
 from auditor.engine.context import Context
 from auditor.engine.run import run_rules
 from auditor.extract.classes import subject_aliases
-from auditor.extract.narrative import narrative_facts, paragraphs
+from auditor.extract.narrative import Paragraph, narrative_facts, paragraphs
 from auditor.extract.performance import performance_facts
 from auditor.extract.statements import change_statements
 from auditor.extract.tables import table_facts
@@ -75,7 +75,8 @@ def core_tables_unread(rules: Sequence[Any], outcomes: Sequence[RuleOutcome]) ->
     return any(r.kind == "required" and getattr(r, "mode", None) == "recognised" and r.id in failed for r in rules)
 
 
-def extract(doc: Document, vocab: Vocabulary) -> tuple[Recognised, dict[str, Any], list[Fact]]:
+def extract(doc: Document, vocab: Vocabulary,
+            paras: list[Paragraph] | None = None) -> tuple[Recognised, dict[str, Any], list[Fact]]:
     """Recognise the tables and extract every fact (tables, narrative, performance tables): the one
     place both `auditor check` and `auditor extract` get their facts from."""
     rec = recognise(doc, vocab)
@@ -85,7 +86,7 @@ def extract(doc: Document, vocab: Vocabulary) -> tuple[Recognised, dict[str, Any
     for i, t in enumerate(tables):
         facts.extend(table_facts(vocab, t, i))
     year = meta.get("year")
-    paras = paragraphs(doc)
+    paras = paras if paras is not None else paragraphs(doc)
     aliases = narrative_aliases(vocab)
     subjects = subject_aliases(tables)
     facts.extend(narrative_facts(doc, aliases, year if isinstance(year, int) else None, subjects, paras,
@@ -99,10 +100,11 @@ def extract(doc: Document, vocab: Vocabulary) -> tuple[Recognised, dict[str, Any
 def audit_document(doc: Document, vocab: Vocabulary, rules: Sequence[Any]) -> DocumentResult:
     """One document through recognise → extract → rules; status needs_review as `core_tables_unread` says."""
     start = time.perf_counter()
-    rec, meta, facts = extract(doc, vocab)
+    paras = paragraphs(doc)
+    rec, meta, facts = extract(doc, vocab, paras)
     tables = rec.tables
     meta_ctx = dict(meta, fragments=[(f.first_line, f.last_line, f.reason, f.reason_en) for f in rec.fragments])
-    ctx = Context(doc, tables, facts, vocab, meta_ctx)
+    ctx = Context(doc, tables, facts, vocab, meta_ctx, paragraphs=paras)
     findings, outcomes = run_rules(list(rules), ctx)
     needs_review = core_tables_unread(rules, outcomes)
     infos = tuple(TableInfo(t.kind, t.title, t.title_loc, t.last_line, round(t.confidence, 2), t.unit)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from auditor.amounts import Amount, Interval, format_decimal, sum_intervals
 from auditor.model import Document, Evidence, Fact, Finding, Severity, Table
 from auditor.vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    from auditor.extract.narrative import Paragraph
 
 
 @dataclass
@@ -20,6 +24,7 @@ class Context:
     vocab: Vocabulary
     meta: dict[str, object] = field(default_factory=dict)
     memo: dict[str, object] = field(default_factory=dict)  # what a rule kind derives once per document
+    paragraphs: Sequence[Paragraph] = ()  # the prose, wrapped lines joined (the `pattern` kind reads these)
 
     def table_facts(self, kinds: Iterable[str] | None = None) -> list[Fact]:
         ks = set(kinds) if kinds else None

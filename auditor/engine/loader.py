@@ -29,6 +29,7 @@ class _Base(BaseModel):
     example: dict[str, str] = Field(default_factory=dict)
     tables: list[str] = Field(default_factory=list)
     documents: list[Literal["budget", "final"]] = Field(default_factory=list)
+    profiles: list[str] = Field(default_factory=list)  # requirement profiles the rule belongs to (empty: all)
 
 
 class ColumnGroup(BaseModel):
@@ -128,10 +129,28 @@ class PartialDocument(BaseModel):
     requires: list[str]  # the table kinds such a document must have
 
 
+class Topic(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str  # what the explanation is about, for the message
+    name_en: str = ""
+    words: list[str]  # any of them in the narrative counts as the explanation
+    min_year: int = 0  # required for documents of this year or later
+
+
 class RequiredRule(_Base):
     kind: Literal["required"]
-    mode: Literal["present", "empty_note", "recognised", "placed"] = "present"
+    mode: Literal["present", "empty_note", "recognised", "placed", "explained", "note_subject", "section"] = "present"
     min_core_tables: int = 3
+    min_present: int = 0  # present: only a document that has at least this many of the tables (a full set, not an excerpt)
+    # explained: the topics the narrative must explain, and how much narrative makes a document that has one
+    topics: list[Topic] = Field(default_factory=list)
+    min_paragraphs: int = 0
+    note: str = ""  # note_subject: a note line under a table (regex: 注：, 说明：)
+    # section: a section (its heading: `heading`, up to the next heading of `level`) that states `when` states `then`
+    heading: str = ""
+    level: str = ""
+    when: str = ""
+    then: str = ""
     # empty_note: per table kind, the fund's name; a narrative sentence saying that fund is 0 or absent is a note
     subjects: dict[str, str] = Field(default_factory=dict)
     # recognised: documents that by their title publish only some tables (a standalone 三公 statement)
@@ -139,12 +158,27 @@ class RequiredRule(_Base):
 
 
 class PatternRule(_Base):
+    """Text-level defects (engine/kinds/patterns.py says what each check does); phrasings are data here."""
+
     kind: Literal["pattern"]
-    regex: str = ""
-    check: Literal["regex", "stale_year", "duplicated_words"] = "regex"
+    regex: str = ""  # {name} expands to the alternation of words[name]
+    check: Literal["regex", "stale_year", "duplicated_words", "year", "field", "copied_purpose",
+                   "row_value", "repeated_section", "transposed_name", "code_parent", "code_names"] = "regex"
     scope: Literal["text", "tables", "all"] = "all"
     min_year: int = 0  # regex: only documents of this budget year or later (a renamed subject's old name)
     replacements: dict[str, str] = Field(default_factory=dict)  # found text -> what to write instead, for {instead}
+    words: dict[str, list[str]] = Field(default_factory=dict)  # word lists the regexes name as {name}
+    context: str = ""  # regex: the paragraph must also match this (a share without % among shares with %)
+    allow: list[str] = Field(default_factory=list)  # found texts that are not defects (reduplicated words)
+    one_line: bool = False  # regex: a match across a line break is not counted (PDF text may move a number away)
+    purpose: str = ""  # copied_purpose: an item's stated purpose, group 1
+    year_offsets: dict[Literal["budget", "final"], list[int]] = Field(default_factory=dict)  # year: allowed offsets
+    value: str = ""  # row_value: the value cell (the first figure after a cell matching `regex`) that is the defect
+    min_run: int = 3  # repeated_section: consecutive paragraphs printed again, in order
+    min_chars: int = 40  # repeated_section: shorter paragraphs do not count; transposed_name: shortest name
+    strip: str = ""  # transposed_name: what a table row's label loses to be a name (its code, its level mark)
+    code_levels: list[int] = Field(default_factory=lambda: [3, 5, 7])  # code_parent: lengths of 类, 款, 项 codes
+    code_names: dict[str, str] = Field(default_factory=dict)  # code_names: the standard name of each code
 
 
 class MatchRule(_Base):

@@ -7,9 +7,10 @@ from typing import Any
 
 from auditor.engine.context import Context
 from auditor.engine.kinds.compare import check_compare, check_equal
-from auditor.engine.kinds.disclosure import check_pattern, check_required
+from auditor.engine.kinds.disclosure import check_required
 from auditor.engine.kinds.match import check_match
 from auditor.engine.kinds.narrative import check_change, check_conditional, check_count, check_share
+from auditor.engine.kinds.patterns import check_pattern
 from auditor.engine.kinds.stated import check_stated
 from auditor.engine.kinds.sums import check_sum
 from auditor.engine.skipped import not_applicable_reason

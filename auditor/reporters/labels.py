@@ -18,6 +18,14 @@ LABELS_EN = {
     "决算数为预算数的": "actual as a share of budget",
     "无": "none",
     "（空白）": "(blank)",
+    "表头": "table heading",
+    "项目": "item",
+    "说明": "narrative",
+    "标题": "heading",
+    "变化": "change",
+    "注": "note",
+    "首次出现": "first printed",
+    "再次出现": "printed again",
 }
 
 

@@ -1,4 +1,4 @@
-"""Rule kinds on what a disclosure must contain (`required`) and on text-level defects (`pattern`)."""
+"""Rule kind `required`: what a disclosure must contain (tables, notes on empty tables, recognised core tables)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING
 
 from auditor.amounts import parse_amount
 from auditor.engine.context import Context, make_finding
+from auditor.engine.kinds.textspans import line_evidence
 from auditor.model import Evidence, Finding, Location
 from auditor.vocabulary import normalise
 
 if TYPE_CHECKING:  # rule models are type hints only: loading them would import pydantic on every run
-    from auditor.engine.loader import PatternRule, RequiredRule
+    from auditor.engine.loader import RequiredRule
 
 Outcome = tuple[str, list[Finding]]
 _EMPTY_NOTE = re.compile(r"(无数据|空表|无此项|无该项|没有使用|无相关|为空|未安排|无.{0,12}(预算|收支|支出|收入|拨款)|不涉及)")
@@ -94,10 +95,18 @@ def check_required(rule: RequiredRule, ctx: Context) -> Outcome:
             ev = [Evidence("table", "片段", "", Location(first)), Evidence("table", "片段", "", Location(last))]
             out.append(make_finding(rule, rule.severity, vals, ev))
         return ("failed" if out else "passed"), out
+    if rule.mode == "explained":
+        return _explained(rule, ctx)
+    if rule.mode == "section":
+        return _section(rule, ctx)
     if len(kinds & core) < rule.min_core_tables:
         return "not_applicable", []  # not a full disclosure (a standalone statement or a narrative-only file)
+    if rule.mode == "note_subject":
+        return _note_subject(rule, ctx)
     findings: list[Finding] = []
     if rule.mode == "present":
+        if sum(kind in kinds for kind in rule.tables) < rule.min_present:
+            return "not_applicable", []  # a few tables published as an excerpt, not a disclosure missing some
         for kind in rule.tables:
             if kind not in kinds:
                 k = ctx.vocab.kind(kind)
@@ -126,54 +135,78 @@ def check_required(rule: RequiredRule, ctx: Context) -> Outcome:
     return ("failed" if findings else "passed"), findings
 
 
-_DUP = re.compile(r"([\u4e00-\u9fff]{2,4})\1")
-_DUP_OK = {"常常", "看看", "谢谢", "人人", "天天", "年年", "处处", "层层", "事事", "时时", "步步", "条条", "件件", "个个", "家家", "户户", "多多"}
-
-
-def check_pattern(rule: PatternRule, ctx: Context) -> Outcome:
+def _explained(rule: RequiredRule, ctx: Context) -> Outcome:
+    """Each topic (机关运行经费, 政府采购, 国有资产占用 …) is named somewhere in the narrative. A document with
+    little narrative (a tables-only file of a two-file disclosure) is not applicable."""
+    prose = [p.text for p in ctx.paragraphs if len(p.text) > 30]
+    if len(prose) < rule.min_paragraphs:
+        return "not_applicable", []
+    year = ctx.meta.get("year")
+    due = [t for t in rule.topics if not t.min_year or (isinstance(year, int) and year >= t.min_year)]
+    if not due:
+        return "not_applicable", []
+    text = "".join(p.text for p in ctx.paragraphs)
     findings: list[Finding] = []
-    texts: list[tuple[str, Location, bool]] = []
-    for block in ctx.doc.blocks:
-        if block.kind == "text" and rule.scope in ("text", "all"):
-            texts.extend((line.text, line.loc, False) for line in block.lines)
-        if block.kind == "grid" and rule.scope in ("tables", "all"):
-            texts.extend(("\t".join(r.cells), r.loc, True) for r in block.rows)
-    if rule.check == "stale_year":
-        year = ctx.meta.get("year")
-        if not isinstance(year, int) or ctx.meta.get("kind") != "budget":
-            return "not_applicable", []
-        pattern = re.compile(rf"(?<!\d){year - 1}年\d{{1,2}}月")
-        for text, loc, in_grid in texts:
-            head = normalise(text.split("\t")[0]) if in_grid else ""
-            if not in_grid or not re.search(r"(计划|进度|安排|时间)", head):
+    for topic in due:
+        if any(w in text for w in topic.words):
+            continue
+        vals = {"topic": topic.name, "topic_en": topic.name_en or topic.name, "words": "、".join(topic.words)}
+        ev = [Evidence("text", topic.name, "（未见）", Location(1))]
+        findings.append(make_finding(rule, rule.severity, vals, ev, topic.name, ""))
+    return ("failed" if findings else "passed"), findings
+
+
+def _note_subject(rule: RequiredRule, ctx: Context) -> Outcome:
+    """A note under a table (注：…, 说明：…) that names another table's fund and not its own: copied from the
+    note of the other table."""
+    note = re.compile(rule.note)
+    starts = sorted(t.title_loc.line for t in ctx.tables)
+    findings: list[Finding] = []
+    applicable = False
+    for _ti, t in ctx.tables_of(list(rule.subjects)):
+        applicable = True
+        own = rule.subjects[t.kind]
+        end = min([s for s in starts if s > t.last_line] + [t.last_line + 5])
+        for line in ctx.doc.lines[t.last_line : end - 1]:
+            text = normalise(line.text)
+            if not note.match(text) or own in text:
                 continue
-            m = pattern.search(normalise(text))
-            if m:
-                vals = {"found": m.group(0), "year": str(year)}
-                ev = [Evidence("table" if in_grid else "text", head or "文本", m.group(0), loc, None, None, text[:300])]
-                findings.append(make_finding(rule, rule.severity, vals, ev, str(year), m.group(0)))
-        return ("failed" if findings else "passed"), findings
-    if rule.check == "duplicated_words":
-        for text, loc, _g in texts:
-            for cell in dict.fromkeys(text.split("\t")):
-                m = _DUP.fullmatch(normalise(cell))
-                if m and m.group(0) not in _DUP_OK and m.group(1) not in ("一一",):
-                    vals = {"found": m.group(0), "word": m.group(1)}
-                    findings.append(make_finding(rule, rule.severity, vals,
-                                                 [Evidence("table", "单元格", m.group(0), loc, None, None, text[:300])],
-                                                 m.group(1), m.group(0)))
-        return ("failed" if findings else "passed"), findings
-    if rule.min_year:
-        year = ctx.meta.get("year")
-        if not isinstance(year, int) or year < rule.min_year:
-            return "not_applicable", []
-    regex = re.compile(rule.regex)
-    for text, loc, in_grid in texts:
-        m = regex.search(normalise(text))
-        if m:
-            vals = {"found": m.group(0), "instead": rule.replacements.get(m.group(0), ""),
-                    "year": str(ctx.meta.get("year", ""))}
-            findings.append(make_finding(rule, rule.severity, vals,
-                                         [Evidence("table" if in_grid else "text", "文本", m.group(0), loc, None, None, text[:300])],
-                                         None, m.group(0)))
+            other = next((subj for kind, subj in rule.subjects.items() if kind != t.kind and subj in text), None)
+            if other is None:
+                continue
+            vals = {"table": t.title or t.kind, "own": own, "other": other}
+            ev = [Evidence("table", t.title or t.kind, own, t.title_loc, t.kind),
+                  Evidence("text", "注", other, line.loc, None, None, line.text.strip()[:300])]
+            findings.append(make_finding(rule, rule.severity, vals, ev, own, other))
+    if not applicable:
+        return "not_applicable", []
+    return ("failed" if findings else "passed"), findings
+
+
+def _section(rule: RequiredRule, ctx: Context) -> Outcome:
+    """In each section whose heading matches `heading` (up to the next heading matching `level`): when the
+    text states `when` (a change of the 三公 figures), it must also state `then` (its reason)."""
+    heading, level, when, then = (re.compile(x) for x in (rule.heading, rule.level, rule.when, rule.then))
+    paras = list(ctx.paragraphs)
+    findings: list[Finding] = []
+    applicable = False
+    for i, p in enumerate(paras):
+        if not heading.search(p.text) or not level.match(p.text):
+            continue
+        j = i + 1
+        while j < len(paras) and not level.match(paras[j].text):
+            j += 1
+        body = "".join(q.text for q in paras[i:j])
+        lines = [n for q in paras[i:j] for n in q.lines]
+        m = when.search(body)
+        if m is None:
+            continue
+        applicable = True
+        if then.search(body):
+            continue
+        vals = {"heading": p.text[:40], "found": m.group(0)}
+        ev = [line_evidence(ctx, p.lines[0], "标题", p.text[:40]), line_evidence(ctx, lines[m.start()], "变化", m.group(0))]
+        findings.append(make_finding(rule, rule.severity, vals, ev, None, m.group(0)))
+    if not applicable:
+        return "not_applicable", []
     return ("failed" if findings else "passed"), findings

@@ -1,0 +1,133 @@
+"""Rule kind `pattern`: text-level defects a reviewer flags (template text left in, doubled words, stale years).
+
+Prose is matched paragraph by paragraph (wrapped lines joined, as extract/narrative.py builds them), so a
+defect split over a line break is still found, and its finding cites every line it spans. Phrasings are
+rule data: a regex may name word lists of its rule (``{up}``), which expand to alternations. The phrase
+checks live here; the checks that read a passage (items, totals, repeated sections) in passages.py.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import TYPE_CHECKING
+
+from auditor.engine.context import Context, make_finding
+from auditor.engine.kinds.passages import (
+    check_code_names,
+    check_code_parent,
+    check_copied_purpose,
+    check_field,
+    check_repeated_section,
+    check_row_value,
+    check_transposed_name,
+)
+from auditor.engine.kinds.textspans import expand, line_text, span_evidence, spans, year_ok
+from auditor.model import Evidence, Finding
+from auditor.vocabulary import normalise
+
+if TYPE_CHECKING:  # rule models are type hints only: loading them would import pydantic on every run
+    from auditor.engine.loader import PatternRule
+
+Outcome = tuple[str, list[Finding]]
+_DUP = re.compile(r"([\u4e00-\u9fff]{2,4})\1")
+
+
+def check_regex(rule: PatternRule, ctx: Context) -> Outcome:
+    """A regex match is the defect; `context` (when given) must also match the same paragraph, `allow` vetoes."""
+    if not year_ok(rule, ctx):
+        return "not_applicable", []
+    regex = expand(rule, rule.regex)
+    context = expand(rule, rule.context) if rule.context else None
+    findings: list[Finding] = []
+    for span in spans(rule, ctx):
+        if context is not None and not context.search(span.text):
+            continue
+        for m in regex.finditer(span.text):
+            found = m.group(0)
+            if found in rule.allow or (rule.one_line and span.lines[m.start()] != span.lines[m.end() - 1]):
+                continue
+            vals = {"found": found, "instead": rule.replacements.get(found, ""), "year": str(ctx.meta.get("year", ""))}
+            ev = span_evidence(ctx, span, m.start(), m.end(), found)
+            findings.append(make_finding(rule, rule.severity, vals, ev, None, found))
+    return ("failed" if findings else "passed"), findings
+
+
+def check_year(rule: PatternRule, ctx: Context) -> Outcome:
+    """The regex's (first matching) group is a year; it must lie at an allowed offset from the document's year."""
+    year, kind = ctx.meta.get("year"), ctx.meta.get("kind")
+    if not isinstance(year, int) or not isinstance(kind, str) or kind not in rule.year_offsets:
+        return "not_applicable", []
+    allowed = {year + d for d in rule.year_offsets[kind]}
+    regex = expand(rule, rule.regex)
+    findings: list[Finding] = []
+    for span in spans(rule, ctx):
+        for m in regex.finditer(span.text):
+            label = next((g for g in m.groups() if g), "")  # the first group that took part in the match
+            if not label.isdigit() or int(label) in allowed:
+                continue
+            vals = {"found": m.group(0), "year": str(year), "label": label,
+                    "expected": "、".join(str(y) for y in sorted(allowed))}
+            ev = span_evidence(ctx, span, m.start(), m.end(), m.group(0))
+            findings.append(make_finding(rule, rule.severity, vals, ev, vals["expected"], label))
+    return ("failed" if findings else "passed"), findings
+
+
+def _raw_contiguous(ctx: Context, line: int, found: str) -> bool:
+    """The doubled word stands written as one on its line (not a title and a label joined, not spaced apart)."""
+    raw = unicodedata.normalize("NFKC", line_text(ctx, line))
+    return found in re.sub(r"[“”\"'‘’「」]", "", raw)
+
+
+def check_duplicated(rule: PatternRule, ctx: Context) -> Outcome:
+    """A word written twice: a whole table cell (达标达标), or two-character words in a prose line (增加增加)."""
+    findings: list[Finding] = []
+    for span in spans(rule, ctx):
+        if span.in_grid:
+            hits = [(m, 0) for cell in dict.fromkeys(span.text.split("\t")) if (m := _DUP.fullmatch(cell))]
+        else:
+            hits = [(m, m.start()) for m in re.finditer(r"([\u4e00-\u9fff]{2})\1", span.text)]
+        for m, start in hits:
+            found, word = m.group(0), m.group(1)
+            if found in rule.allow or word in rule.allow:
+                continue
+            line = span.lines[start]
+            if not span.in_grid and (span.lines[start + len(found) - 1] != line or not _raw_contiguous(ctx, line, found)):
+                continue
+            ev = span_evidence(ctx, span, start, start + len(found), found, "单元格" if span.in_grid else "文本")
+            findings.append(make_finding(rule, rule.severity, {"found": found, "word": word}, ev, word, found))
+    return ("failed" if findings else "passed"), findings
+
+
+def check_stale_year(rule: PatternRule, ctx: Context) -> Outcome:
+    """A budget's implementation plan (a table row headed 计划/进度/安排/时间) dated in the previous year."""
+    year = ctx.meta.get("year")
+    if not isinstance(year, int) or ctx.meta.get("kind") != "budget":
+        return "not_applicable", []
+    pattern = re.compile(rf"(?<!\d){year - 1}年\d{{1,2}}月")
+    findings: list[Finding] = []
+    for block in ctx.doc.blocks:
+        if block.kind != "grid":
+            continue
+        for r in block.rows:
+            text = "\t".join(r.cells)
+            head = normalise(r.cells[0]) if r.cells else ""
+            if not re.search(r"(计划|进度|安排|时间)", head):
+                continue
+            m = pattern.search(normalise(text))
+            if m:
+                vals = {"found": m.group(0), "year": str(year)}
+                ev = [Evidence("table", head, m.group(0), r.loc, None, None, text[:300])]
+                findings.append(make_finding(rule, rule.severity, vals, ev, str(year), m.group(0)))
+    return ("failed" if findings else "passed"), findings
+
+
+_CHECKS = {"regex": check_regex, "year": check_year, "duplicated_words": check_duplicated, "field": check_field,
+           "copied_purpose": check_copied_purpose, "stale_year": check_stale_year,
+           "row_value": check_row_value, "repeated_section": check_repeated_section,
+           "transposed_name": check_transposed_name, "code_parent": check_code_parent,
+           "code_names": check_code_names}
+
+
+def check_pattern(rule: PatternRule, ctx: Context) -> Outcome:
+    return _CHECKS[rule.check](rule, ctx)
