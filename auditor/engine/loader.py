@@ -185,8 +185,12 @@ class MatchRule(_Base):
     """Project performance tables against the project list (engine/kinds/match.py says what each check does)."""
 
     kind: Literal["match"]
-    check: Literal["foreign", "missing", "coverage", "stated_count", "amount", "project_sum", "card_parts"]
+    check: Literal["foreign", "missing", "coverage", "stated_count", "amount", "project_sum", "card_parts",
+                   "stated_amount"]
     min_percent: int = Field(default=50, ge=0, le=100)  # `missing`: share of projects that must have a table
+    # `stated_amount`: phrases stating how many projects have targets and their money, as regular expressions
+    # with the groups (?P<count>…) and (?P<amount>…) (in 万元)
+    phrases: list[str] = Field(default_factory=list)
 
 
 class StatedSumRule(_Base):

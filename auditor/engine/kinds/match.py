@@ -244,6 +244,8 @@ def check_match(rule: object, ctx: Context) -> Outcome:
         return _coverage(rule, ctx, st)
     if check == "stated_count":
         return _stated_count(rule, ctx, st)
+    if check == "stated_amount":
+        return _stated_amount(rule, ctx, st)
     return _amount(rule, ctx, st)
 
 
@@ -369,6 +371,42 @@ def _stated_count(rule: object, ctx: Context, st: _State) -> Outcome:
         findings.append(make_finding(rule, rule.severity, vals, ev, str(n_all), str(n),  # type: ignore[attr-defined]
                                      str(n - n_all)))
     return _outcome(True, findings)
+
+
+def _stated_amount(rule: object, ctx: Context, st: _State) -> Outcome:
+    """“编报绩效目标的项目5个，涉及项目预算资金3328.13万元”: when as many performance tables are published as the
+    sentence counts, their amounts add up to the money it states (rounding intervals in 万元)."""
+    cards = st.own or st.cards
+    if not cards or any(c.value is None for c in cards):
+        return "not_applicable", []
+    findings: list[Finding] = []
+    applicable = False
+    for p in ctx.paragraphs:
+        for phrase in rule.phrases:  # type: ignore[attr-defined]
+            for m in re.finditer(phrase, p.text):
+                count, stated = _count_value_of(m.group("count")), parse_amount(m.group("amount"), "万元")
+                if count != len(cards) or stated is None:
+                    continue  # targets of more projects than are published: their money is not the tables'
+                applicable = True
+                values = [_wan(c.value) for c in cards if c.value is not None]
+                covered = interval_of(values)
+                point = sum((v.value for v in values), Decimal(0))
+                verdict = judge(covered.overlaps(stated.interval), point == stated.value)
+                if verdict is None:
+                    continue
+                line = p.lines[m.start("amount")]
+                ev = [Evidence("text", "说明", stated.show(), Location(line), None, None, p.text[:300], "万元",
+                               stated.text)]
+                ev += [_card_amount_ev(c) for c in cards]
+                vals = {"count": str(count), "stated": stated.show(), "tables": show(point),
+                        "items": "、".join(f"{c.label} {v.show()}" for c, v in zip(cards, values, strict=True))}
+                findings.append(make_finding(rule, verdict, vals, ev, show(point), stated.show(),  # type: ignore[arg-type]
+                                             show(stated.value - point)))
+    return _outcome(applicable, findings)
+
+
+def _count_value_of(text: str) -> int | None:
+    return int(text) if text.isdigit() else None
 
 
 def _sure(r: Fact, c: Fact, level: int) -> bool:
