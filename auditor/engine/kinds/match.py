@@ -400,7 +400,7 @@ def _stated_amount(rule: object, ctx: Context, st: _State) -> Outcome:
                 ev += [_card_amount_ev(c) for c in cards]
                 vals = {"count": str(count), "stated": stated.show(), "tables": show(point),
                         "items": "、".join(f"{c.label} {v.show()}" for c, v in zip(cards, values, strict=True))}
-                findings.append(make_finding(rule, verdict, vals, ev, show(point), stated.show(),  # type: ignore[arg-type]
+                findings.append(make_finding(rule, verdict, vals, ev, show(point), stated.show(),
                                              show(stated.value - point)))
     return _outcome(applicable, findings)
 
