@@ -25,9 +25,13 @@ def declared_tables(rule: Any) -> list[str]:
 
 
 def declared_concepts(rule: Any) -> list[str]:
+    """The concept ids a rule reads (a `stated_sum` rule's `total` and `parts` are phrases, not concepts)."""
+    if rule.kind == "stated_sum":
+        return []
     names: list[str] = []
     for attr in ("concepts", "total", "parts"):
-        names += [c for c in getattr(rule, attr, None) or [] if not c.endswith("*")]
+        value = getattr(rule, attr, None) or []
+        names += [c for c in ([value] if isinstance(value, str) else value) if not c.endswith("*")]
     if isinstance(getattr(rule, "concept", None), str):
         names.append(rule.concept)
     return list(dict.fromkeys(names))
@@ -56,6 +60,9 @@ def not_applicable_reason(rule: Any, ctx: Context) -> tuple[str, str]:
         return f"未识别到{zh}", f"{en} not recognised"
     if rule.kind in _NARRATIVE_KINDS:
         return "说明中没有这类数字", "no figure of this kind in the narrative"
+    if rule.kind == "stated_sum":
+        label = getattr(rule, "total_label", "") or "总额"
+        return f"说明中没有写明{label}及其组成", "the narrative does not state this total with its parts"
     have = {f.concept for f in ctx.facts}
     absent = [c for c in declared_concepts(rule) if c not in have]
     if absent and len(absent) == len(declared_concepts(rule)):
