@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +89,7 @@ def extract(doc: Document, vocab: Vocabulary) -> tuple[Recognised, dict[str, Any
     facts.extend(narrative_facts(doc, narrative_aliases(vocab), year if isinstance(year, int) else None,
                                  subject_aliases(tables), paras))
     facts.extend(performance_facts(doc, tables, vocab.performance, paras))
-    return rec, meta, facts
+    return rec, meta, [f if (loc := doc.locate(f.loc)) == f.loc else replace(f, loc=loc) for f in facts]
 
 
 def audit_document(doc: Document, vocab: Vocabulary, rules: Sequence[Any]) -> DocumentResult:

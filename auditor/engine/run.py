@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from auditor.engine.context import Context
@@ -36,5 +37,11 @@ def run_rules(rules: list[Any], ctx: Context) -> tuple[list[Finding], list[RuleO
             continue
         status, found = KINDS[rule.kind](rule, ctx)
         outcomes.append(RuleOutcome(rule.id, status))  # type: ignore[arg-type]
-        findings.extend(found)
+        findings.extend(_paged(f, ctx) for f in found)
     return findings, outcomes
+
+
+def _paged(finding: Finding, ctx: Context) -> Finding:
+    """Evidence a rule cited by line number alone gets the page of that line (PDF)."""
+    ev = tuple(replace(e, loc=ctx.doc.locate(e.loc)) for e in finding.evidence)
+    return finding if ev == finding.evidence else replace(finding, evidence=ev)

@@ -131,7 +131,7 @@ def recognise(doc: Document, vocab: Vocabulary) -> Recognised:
         hk = header_kind(vocab, " ".join(" ".join(h) for h in layout.header_rows) + " " + " ".join(
             " ".join(r.cells) for r in grid_rows[layout.first_data :]))
         if hk is not None and header_sig:
-            table = _build(vocab, hk.id, "", Location(first_line), unit, grid_rows, layout, 0.6)
+            table = _build(vocab, hk.id, "", rows[0].loc, unit, grid_rows, layout, 0.6)
             out.tables.extend(_split_panels(vocab, table, grid_rows, layout))
             prev, prev_header, prev_width = out.tables[-1], header_sig, layout.width
             continue

@@ -1,0 +1,105 @@
+"""PDF reader: ruled tables as tab-separated rows, the rest of each page as lines, every line with its page.
+
+The lines come out in the layout the text reader already understands (one table row per line, cells joined
+by TAB; prose lines in vertical order), so recognise/extract treat a PDF exactly like its text rendering and
+the blocks are built by the text reader's ``build_blocks``. pdfplumber loads only here, when a PDF is read.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from auditor.ingest.sniff import IngestError
+from auditor.ingest.text import build_blocks
+from auditor.model import Document, Line, Location
+
+# (top, order, texts): order keeps a line before a table that starts at the same height.
+PageItem = tuple[float, int, list[str]]
+
+
+def read_pdf(path: str, data: bytes, sha256: str) -> Document:
+    """Read every page; an encrypted, damaged or text-less PDF becomes an IngestError, never a crash."""
+    pages = pdf_page_texts(data)
+    lines: list[Line] = []
+    for page_no, texts in enumerate(pages, start=1):
+        for text in texts:
+            lines.append(Line(text, Location(len(lines) + 1, page_no)))
+    if not any(line.text.strip() for line in lines):
+        raise IngestError(
+            "pdf_no_text",
+            "PDF 没有文字层（可能是扫描件或图片），无法读取；本工具不做文字识别（OCR）",
+            "the PDF has no text layer (a scan or images only); OCR is not supported",
+        )
+    return Document(path, "pdf", sha256, tuple(lines), build_blocks(lines), "pdf", ())
+
+
+def pdf_page_texts(data: bytes) -> list[list[str]]:
+    """The text lines of each page, in page order."""
+    import pdfplumber
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            return [page_lines(page) for page in pdf.pages]
+    except PdfminerException as exc:
+        raise _open_error(exc.args[0] if exc.args else exc) from exc
+    except IngestError:
+        raise
+    except Exception as exc:  # pdfminer raises many kinds of errors on damaged files
+        raise _open_error(exc) from exc
+
+
+def _open_error(exc: BaseException) -> IngestError:
+    name = type(exc).__name__
+    if "Password" in name or "Encrypt" in name:
+        return IngestError(
+            "pdf_encrypted",
+            "PDF 已加密（需要密码），无法读取；请提供未加密的文件",
+            "the PDF is encrypted (a password is needed); provide an unencrypted copy",
+        )
+    return IngestError(
+        "pdf_damaged",
+        f"PDF 文件已损坏或不完整，无法读取（{name}）",
+        f"the PDF is damaged or incomplete and cannot be read ({name}: {exc})",
+    )
+
+
+def clean_cell(cell: str | None) -> str:
+    """A cell's text on one line: the line breaks of a wrapped cell removed, as it was printed."""
+    return "" if cell is None else cell.replace("\n", "")
+
+
+def table_lines(rows: list[list[str | None]]) -> list[str]:
+    """One TAB-joined line per row; trailing empty cells and rows without any text dropped."""
+    out = []
+    for row in rows:
+        cells = [clean_cell(c) for c in row]
+        if any(cells):
+            out.append("\t".join(cells).rstrip("\t"))
+    return out
+
+
+def page_lines(page: Any) -> list[str]:
+    """One page: tables found from its ruling lines, the characters outside them as lines, top to bottom."""
+    tables = page.find_tables()
+    boxes = [t.bbox for t in tables]
+
+    def outside(obj: dict[str, Any]) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        return not any(
+            obj["x0"] >= x0 and obj["x1"] <= x1 and obj["top"] >= top and obj["bottom"] <= bottom
+            for x0, top, x1, bottom in boxes
+        )
+
+    rest = page.filter(outside) if boxes else page
+    items: list[PageItem] = [(ln["top"], 0, [ln["text"]]) for ln in rest.extract_text_lines(return_chars=False)]
+    items.extend((t.bbox[1], 1, table_lines(t.extract())) for t in tables)
+    return order_items(items)
+
+
+def order_items(items: list[PageItem]) -> list[str]:
+    """Items by their top; at the same height a line comes before a table."""
+    items.sort(key=lambda item: (item[0], item[1]))
+    return [text for _, _, texts in items for text in texts]
