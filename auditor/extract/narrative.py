@@ -56,8 +56,9 @@ def paragraphs(doc: Document) -> list[Paragraph]:
             text = _norm_chars(line)
             if not text or _PAGE_LINE.match(line.text):
                 continue
-            if buf and (buf[-1][0] in _END or _HEADING.match(line.text) or (heading_only and blank)):
-                flush()
+            if buf and (buf[-1][0] in _END or _HEADING.match(line.text)
+                        or (heading_only and (blank or len(buf) * 5 <= len(text) * 4))):
+                flush()  # a heading line shorter than the next line ended there: the page has no blank lines
             heading_only = not buf and _is_heading_line(line.text, len(text))
             buf.extend(text)
             raw.append(line.text.strip())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from auditor.amounts import parse_amount
 from auditor.model import Column, Document, Line, Location, RawRow, Table, TRow
@@ -86,6 +86,7 @@ def recognise(doc: Document, vocab: Vocabulary) -> Recognised:
     prev: Table | None = None
     prev_header: str | None = None
     prev_width = 0
+    prev_rows: list[RawRow] = []  # the grid rows of ``prev`` so far, its header first
     for block in doc.blocks:
         if block.kind == "text":
             text_since.extend(block.lines)
@@ -118,12 +119,17 @@ def recognise(doc: Document, vocab: Vocabulary) -> Recognised:
         if title is not None:
             table = _build(vocab, title[1], title[0].text, title[0].loc, unit, grid_rows, layout, title[2])
             out.tables.extend(_split_panels(vocab, table, grid_rows, layout))
-            prev, prev_header, prev_width = out.tables[-1], header_sig, layout.width
+            prev, prev_header, prev_width, prev_rows = out.tables[-1], header_sig, layout.width, grid_rows
             continue
         if prev is not None and _only_noise(context) and (
             (header_sig and prev_header and _same_header(header_sig, prev_header))
-            or (not header_sig and layout.width == prev_width and prev_header is not None and _continues(prev, grid_rows, layout))
+            or (not header_sig and layout.width <= prev_width and prev_header is not None
+                and _continues(out, prev, grid_rows, layout))
         ):
+            prev_rows = prev_rows + grid_rows[layout.first_data :]
+            if not header_sig and _reread(vocab, out, prev, prev_rows, first_line):
+                prev = out.tables[-1]
+                continue
             extra = _build(vocab, prev.kind, prev.title, prev.title_loc, unit or prev.unit, grid_rows, layout, prev.confidence)
             _stitch(out, prev, _panel_rows(out, prev, extra, grid_rows, layout))
             prev = out.tables[-1]
@@ -133,7 +139,7 @@ def recognise(doc: Document, vocab: Vocabulary) -> Recognised:
         if hk is not None and header_sig:
             table = _build(vocab, hk.id, "", rows[0].loc, unit, grid_rows, layout, 0.6)
             out.tables.extend(_split_panels(vocab, table, grid_rows, layout))
-            prev, prev_header, prev_width = out.tables[-1], header_sig, layout.width
+            prev, prev_header, prev_width, prev_rows = out.tables[-1], header_sig, layout.width, grid_rows
             continue
         amounts = sum(1 for r in grid_rows for c in r.cells  # 12.50 or 1,250,000: an amount, not a code or a count
                       if (a := parse_amount(c)) is not None and (a.decimals > 0 or "," in c))
@@ -154,9 +160,38 @@ def _same_header(a: str, b: str) -> bool:
     return a == b or fuzz.ratio(a, b) >= 90 or (min(len(a), len(b)) >= 8 and (a.startswith(b) or b.startswith(a)))
 
 
-def _continues(prev: Table, rows: list[RawRow], layout: GridLayout) -> bool:
-    """A headerless part continues the table above when its codes sit in the same column."""
-    return prev.code_col is not None and prev.code_col in layout.code_cols
+def _continues(out: Recognised, prev: Table, rows: list[RawRow], layout: GridLayout) -> bool:
+    """A headerless part continues the table above when its codes sit in the same column, or when every
+    cell holds what its column held above (words under words, figures under figures; a “合计” anywhere)."""
+    if prev.code_col is not None and prev.code_col in layout.code_cols:
+        return True
+    seen: dict[int, set[bool]] = {}
+    for t in out.tables:
+        if t.title_loc == prev.title_loc and t.kind == prev.kind:
+            for r in t.rows:
+                for i, cell in enumerate(r.cells):
+                    if cell.strip():
+                        seen.setdefault(i, set()).add(parse_amount(cell) is not None)
+    cells = [(i, parse_amount(c) is not None) for r in rows for i, c in enumerate(r.cells)
+             if c.strip() and normalise(c) not in _TOTAL_WORDS]
+    return any(figure for _, figure in cells) and all(figure in seen.get(i, ()) for i, figure in cells)
+
+
+def _reread(vocab: Vocabulary, out: Recognised, prev: Table, rows: list[RawRow], start: int) -> bool:
+    """A headerless continuation read together with the part above, as if the page had not broken: the
+    part above may be too short to show its code column. False when the whole no longer reads as one grid."""
+    layout = analyse([r.cells for r in rows])
+    if layout is None or not layout.header_rows:
+        return False
+    idx = len(out.tables)
+    while idx > 0 and out.tables[idx - 1].title_loc == prev.title_loc and out.tables[idx - 1].kind == prev.kind:
+        idx -= 1
+    first = out.tables[idx]
+    table = _build(vocab, prev.kind, prev.title, prev.title_loc, first.unit, rows, layout, prev.confidence)
+    starts = (*first.fragments, start)
+    del out.tables[idx:]
+    out.tables.extend(replace(t, fragments=starts) for t in _split_panels(vocab, table, rows, layout))
+    return True
 
 
 def _panel_rows(out: Recognised, prev: Table, extra: Table, rows: list[RawRow], layout: GridLayout) -> list[Table]:
