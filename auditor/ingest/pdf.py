@@ -8,12 +8,14 @@ the blocks are built by the text reader's ``build_blocks``. pdfplumber loads onl
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 from auditor.ingest.sniff import IngestError
 from auditor.ingest.text import build_blocks
 from auditor.model import Document, Line, Location
 
+_UNMAPPED = re.compile(r"\(cid:\d+\)")
 # (top, order, texts): order keeps a line before a table that starts at the same height.
 PageItem = tuple[float, int, list[str]]
 
@@ -30,6 +32,13 @@ def read_pdf(path: str, data: bytes, sha256: str) -> Document:
             "pdf_no_text",
             "PDF 没有文字层（可能是扫描件或图片），无法读取；本工具不做文字识别（OCR）",
             "the PDF has no text layer (a scan or images only); OCR is not supported",
+        )
+    text = "".join(line.text for line in lines)
+    if sum(map(len, _UNMAPPED.findall(text))) * 2 > len(text):  # “(cid:123)”: a glyph without its character
+        raise IngestError(
+            "pdf_unmapped_text",
+            "PDF 的文字无法解码（字体没有到 Unicode 的映射），无法读取",
+            "the PDF's text cannot be decoded (its fonts map no glyph to Unicode)",
         )
     return Document(path, "pdf", sha256, tuple(lines), build_blocks(lines), "pdf", ())
 

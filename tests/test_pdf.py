@@ -1,0 +1,213 @@
+"""PDF input: the same findings as the text rendering, pages in the evidence, clear errors for bad files."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from auditor.export import document_rows
+from auditor.ingest import IngestError, read_document
+from auditor.model import Document, DocumentResult
+from auditor.pipeline import audit_document, audit_path
+from auditor.recognise.tables import recognise
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+sys.path.insert(0, str(FIXTURES))
+from render_pdf import FIXTURES as RENDERED  # noqa: E402
+
+
+def findings_key(result: DocumentResult) -> set[tuple[str, str, tuple[str, ...]]]:
+    """What must agree between two renderings: rule, severity and the figures cited (not line numbers)."""
+    return {(f.rule, f.severity, tuple(sorted(e.value for e in f.evidence))) for f in result.findings}
+
+
+def _audit(doc: Document, ruleset: tuple[Any, list[Any], list[str]]) -> DocumentResult:
+    vocab, rules, _ = ruleset
+    return audit_document(doc, vocab, rules)
+
+
+def _all_paged(result: DocumentResult) -> bool:
+    return all(e.loc.page is not None for f in result.findings for e in f.evidence)
+
+
+# --- the committed fixtures: the project's synthetic disclosures rendered by tests/fixtures/render_pdf.py ----
+
+
+@pytest.mark.parametrize(("source", "name", "options"), RENDERED, ids=[r[1] for r in RENDERED])
+def test_rendered_pdf_gives_the_findings_of_its_text(
+    source: str, name: str, options: dict[str, int], ruleset: tuple[Any, list[Any], list[str]]
+) -> None:
+    pdf = read_document(FIXTURES / name)
+    text = read_document(ROOT / source)
+    assert pdf.format == "pdf" and all(line.loc.page for line in pdf.lines)
+    from_pdf, from_text = _audit(pdf, ruleset), _audit(text, ruleset)
+    assert findings_key(from_pdf) == findings_key(from_text)
+    assert [t.kind for t in from_pdf.tables] == [t.kind for t in from_text.tables]
+    assert _all_paged(from_pdf) and all(t.loc.page for t in from_pdf.tables)
+
+
+@pytest.mark.parametrize(("source", "name", "options"), RENDERED, ids=[r[1] for r in RENDERED])
+def test_split_tables_are_stitched_across_their_pages(
+    source: str, name: str, options: dict[str, int], ruleset: tuple[Any, list[Any], list[str]]
+) -> None:
+    pdf = read_document(FIXTURES / name)
+    text = read_document(ROOT / source)
+    vocab = ruleset[0]
+    pdf_tables, text_tables = recognise(pdf, vocab).tables, recognise(text, vocab).tables
+    assert [len(t.rows) for t in pdf_tables] == [len(t.rows) for t in text_tables]  # nothing lost, nothing repeated
+    assert any(len({r.loc.page for r in t.rows}) > 1 for t in pdf_tables)
+    assert not recognise(pdf, vocab).fragments
+
+
+def test_fixtures_have_a_landscape_page_and_repeated_and_bare_continuations() -> None:
+    import pdfplumber
+
+    with pdfplumber.open(FIXTURES / "01_consistent_budget.pdf") as pdf:
+        assert any(p.width > p.height for p in pdf.pages) and any(p.width < p.height for p in pdf.pages)
+    assert any(o.get("split_repeat") for _, _, o in RENDERED) and any(o.get("split_bare") for _, _, o in RENDERED)
+
+
+def test_committed_fixtures_are_what_the_generator_renders(tmp_path: Path) -> None:
+    pytest.importorskip("reportlab")
+    from render_pdf import render
+
+    for source, name, options in RENDERED:
+        render(ROOT / source, tmp_path / name, **options)
+        fresh, committed = read_document(tmp_path / name), read_document(FIXTURES / name)
+        assert [(line.text, line.loc) for line in fresh.lines] == [(line.text, line.loc) for line in committed.lines]
+
+
+def test_extract_rows_carry_the_page(ruleset: tuple[Any, list[Any], list[str]]) -> None:
+    rows = document_rows(read_document(FIXTURES / "02_defective_budget.pdf"), ruleset[0])
+    assert rows and all(isinstance(r["page"], int) and r["page"] >= 1 for r in rows)
+    assert {r["source"] for r in rows} == {"table", "text"}
+
+
+def test_json_evidence_carries_the_page(ruleset: tuple[Any, list[Any], list[str]]) -> None:
+    from auditor import api
+    from auditor.reporters.json import report_dict
+
+    vocab, rules, packs = ruleset
+    report = api.check_paths([FIXTURES / "02_defective_budget.pdf"], vocab, rules, packs)
+    doc = report_dict(report)["documents"][0]
+    assert doc["findings"]
+    text = json.dumps(doc["findings"], ensure_ascii=False)
+    assert '"page": null' not in text and '"page": ' in text
+
+
+# --- hostile input: an error entry in both languages, never a crash; the file is left as it was ---------
+
+
+def _reportlab_pdf(text: str | None, **canvas_args: Any) -> bytes:
+    pytest.importorskip("reportlab")
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    out = io.BytesIO()
+    c = canvas.Canvas(out, **canvas_args)
+    if text:
+        c.setFont("STSong-Light", 12)
+        c.drawString(72, 720, text)
+    else:  # a scan: a picture of the page (here a grey box) and no text objects
+        c.setFillGray(0.6)
+        c.rect(72, 400, 400, 300, fill=1)
+    c.showPage()
+    c.save()
+    return out.getvalue()
+
+
+def _encrypted() -> bytes:
+    pytest.importorskip("reportlab")
+    from reportlab.lib.pdfencrypt import StandardEncryption
+
+    return _reportlab_pdf("某单位2025年部门预算收支总表", encrypt=StandardEncryption("user-pw", "owner-pw"))
+
+
+def _good() -> bytes:
+    return (FIXTURES / "02_defective_budget.pdf").read_bytes()
+
+
+HOSTILE = {
+    "truncated": (lambda: _good()[: len(_good()) // 2], "pdf_damaged", "损坏"),
+    "truncated_tail": (lambda: _good()[:-200], "pdf_damaged", "损坏"),
+    "corrupt": (lambda: _good()[:16] + bytes(range(256)) * 40, "pdf_damaged", "损坏"),
+    "header_only": (lambda: b"%PDF-1.7\n", "pdf_damaged", "损坏"),
+    "encrypted": (_encrypted, "pdf_encrypted", "加密"),
+    "image_only": (lambda: _reportlab_pdf(None), "pdf_no_text", "文字层"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_pdf_is_an_error_entry(case: str, tmp_path: Path, ruleset: tuple[Any, list[Any], list[str]]) -> None:
+    make, code, word = HOSTILE[case]
+    data = make()
+    path = tmp_path / f"{case}.pdf"
+    path.write_bytes(data)
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    with pytest.raises(IngestError) as err:
+        read_document(path)
+    assert err.value.code == code and word in err.value.message and err.value.message_en
+    vocab, rules, _ = ruleset
+    result = audit_path(path, vocab, rules)
+    assert result.status == "error" and result.error is not None and result.error.code == code
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def test_a_batch_goes_on_after_a_bad_pdf(tmp_path: Path, ruleset: tuple[Any, list[Any], list[str]]) -> None:
+    from auditor import api
+
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(_good()[:3000])
+    vocab, rules, packs = ruleset
+    report = api.check_paths([bad, FIXTURES / "01_consistent_budget.pdf"], vocab, rules, packs)
+    assert [d.status for d in report.documents] == ["error", "ok"]
+
+
+def test_text_check_imports_no_pdf_library(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        f"sys.argv = ['auditor', 'check', {str(ROOT / 'samples' / '01_consistent_budget.txt')!r}, '--format', 'json',"
+        " '--fail-on', 'never']\n"
+        "from auditor.cli import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('loaded:', *(m for m in ('pdfplumber', 'pdfminer', 'pypdfium2', 'auditor.ingest.pdf') if m in sys.modules),"
+        " file=sys.stderr)\n"
+    )
+    env = dict(os.environ, AUDITOR_CACHE=str(tmp_path / "cache"))
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert proc.stderr.strip().splitlines()[-1] == "loaded:"
+
+
+# --- the real corpus (../shared): every PDF reads as its .txt rendering and gives the same findings --------
+
+
+def _corpus_pdfs() -> list[Path]:
+    folder = ROOT.parent / "shared" / "corpus"
+    return sorted(folder.glob("*.pdf")) if folder.is_dir() else []
+
+
+@pytest.mark.parametrize("pdf", _corpus_pdfs(), ids=lambda p: p.name[:3])
+def test_corpus_pdf_gives_the_findings_of_its_text(
+    pdf: Path, corpus_dir: Path, ruleset: tuple[Any, list[Any], list[str]]
+) -> None:
+    doc = read_document(pdf)
+    text = read_document(pdf.with_suffix(".txt"))
+    assert [line.text for line in doc.lines] == [line.text for line in text.lines]
+    assert doc.lines[-1].loc.page is not None and doc.lines[-1].loc.page > 1
+    from_pdf, from_text = _audit(doc, ruleset), _audit(text, ruleset)
+    assert findings_key(from_pdf) == findings_key(from_text)
+    assert _all_paged(from_pdf)
