@@ -2,7 +2,8 @@
 
 The lines come out in the layout the text reader already understands (one table row per line, cells joined
 by TAB; prose lines in vertical order), so recognise/extract treat a PDF exactly like its text rendering and
-the blocks are built by the text reader's ``build_blocks``. pdfplumber loads only here, when a PDF is read.
+the blocks are built by the text reader's ``build_blocks``. Pages are read by ``pdfgrid`` (pypdfium2, fast);
+a page it hands back is read by pdfplumber. Both load only here, when a PDF is read.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ _UNMAPPED = re.compile(r"\(cid:\d+\)")
 PageItem = tuple[float, int, list[str]]
 
 
-def read_pdf(path: str, data: bytes, sha256: str) -> Document:
-    """Read every page; an encrypted, damaged or text-less PDF becomes an IngestError, never a crash."""
-    pages = pdf_page_texts(data)
+def read_pdf(path: str, data: bytes, sha256: str, fast: bool = True) -> Document:
+    """Read every page; an encrypted, damaged or text-less PDF becomes an IngestError, never a crash.
+    ``fast=False`` reads every page with pdfplumber (the fallback path, kept for benchmarks and tests)."""
+    pages = fast_page_texts(data) if fast else pdf_page_texts(data)
     lines: list[Line] = []
     for page_no, texts in enumerate(pages, start=1):
         for text in texts:
@@ -43,14 +45,47 @@ def read_pdf(path: str, data: bytes, sha256: str) -> Document:
     return Document(path, "pdf", sha256, tuple(lines), build_blocks(lines), "pdf", ())
 
 
-def pdf_page_texts(data: bytes) -> list[list[str]]:
-    """The text lines of each page, in page order."""
+def fast_page_texts(data: bytes) -> list[list[str]]:
+    """The text lines of each page: pypdfium2 where ``pdfgrid`` can read the page, pdfplumber elsewhere."""
+    import pypdfium2
+
+    from auditor.ingest.pdfgrid import read_page
+
+    try:
+        pdf = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as exc:
+        raise _open_error(exc, exc.err_code == 4) from exc  # FPDF_ERR_PASSWORD
+    if b"%%EOF" not in data[-2048:]:
+        pdf.close()  # pdfium rebuilds what it can of a cut file; a partial read would pass for the whole
+        raise _open_error(EOFError("no %%EOF at the end of the file"))
+    pages: list[list[str] | None] = []
+    try:
+        for i in range(len(pdf)):
+            items = read_page(pdf, i)
+            pages.append(order_items(items) if items is not None else None)
+    except IngestError:
+        raise
+    except Exception:  # whatever pdfium could not do, pdfplumber tries page by page
+        pages += [None] * (len(pdf) - len(pages))
+    finally:
+        pdf.close()
+    missing = [i for i, p in enumerate(pages) if p is None]
+    if missing:
+        slow = pdf_page_texts(data, missing)
+        for i, lines in zip(missing, slow, strict=True):
+            pages[i] = lines
+    return [p or [] for p in pages]
+
+
+def pdf_page_texts(data: bytes, only: list[int] | None = None) -> list[list[str]]:
+    """The text lines of each page (or of the pages ``only`` names), read by pdfplumber."""
     import pdfplumber
     from pdfplumber.utils.exceptions import PdfminerException
 
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            return [page_lines(page) for page in pdf.pages]
+            pages = pdf.pages if only is None else [pdf.pages[i] for i in only]
+            return [page_lines(page) for page in pages]
     except PdfminerException as exc:
         raise _open_error(exc.args[0] if exc.args else exc) from exc
     except IngestError:
@@ -59,9 +94,9 @@ def pdf_page_texts(data: bytes) -> list[list[str]]:
         raise _open_error(exc) from exc
 
 
-def _open_error(exc: BaseException) -> IngestError:
+def _open_error(exc: BaseException, password: bool = False) -> IngestError:
     name = type(exc).__name__
-    if "Password" in name or "Encrypt" in name:
+    if password or "Password" in name or "Encrypt" in name:
         return IngestError(
             "pdf_encrypted",
             "PDF 已加密（需要密码），无法读取；请提供未加密的文件",

@@ -1,0 +1,455 @@
+"""The fast PDF page reader: characters with their boxes and the ruling lines from pypdfium2, grids rebuilt here.
+
+It reads a page the way the pdfplumber path does (ruling lines snapped and joined within 3 pt, cells from their
+crossings, a cell's characters by their centres, words split at gaps over 3 pt, lines clustered within 3 pt),
+so both give the same rows; it returns None for a page it cannot vouch for (rotated page or text, ruling lines
+inside form XObjects, characters pdfium cannot map), and the caller reads that page with pdfplumber.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from itertools import pairwise
+from typing import Any, NamedTuple
+
+TOL = 3.0  # pdfplumber's default snap, join, intersection, x and y tolerances (points)
+MIN_EDGE = 3.0  # shortest ruling line kept after joining
+MIN_EDGE_RAW = 1.0  # shortest drawn segment considered at all
+
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom (top-down page coordinates)
+HEdge = tuple[float, float, float]  # top, x0, x1
+VEdge = tuple[float, float, float]  # x, top, bottom
+
+
+class Char(NamedTuple):
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    space: bool  # a blank character: it ends a word and is not printed
+
+
+def read_page(pdf: Any, index: int) -> list[tuple[float, int, list[str]]] | None:
+    """The page's items (top, order, texts) as ``pdf.page_lines`` orders them, or None to fall back."""
+    import pypdfium2.raw as raw
+
+    page = pdf[index]
+    try:
+        if page.get_rotation() % 360:
+            return None
+        height = page.get_height()
+        texts: set[int | None] = set()
+        edges = _edges(raw, page.raw, height, texts)
+        if edges is None:
+            return None
+        textpage = page.get_textpage()
+        try:
+            seen: set[int | None] = set()
+            chars = _chars(raw, textpage.raw, height, seen)
+        finally:
+            textpage.close()
+        if chars is None or texts & seen:
+            return None  # pdfium measured a text object with printed characters as flat: it drops such objects
+    finally:
+        page.close()
+    tables = find_tables(*edges)
+    boxes = [_bbox(cells) for cells in tables]
+    outside = [c for c in chars if not any(c.x0 >= b[0] and c.x1 <= b[2] and c.top >= b[1] and c.bottom <= b[3]
+                                           for b in boxes)]
+    items: list[tuple[float, int, list[str]]] = [(top, 0, [text]) for top, text in text_lines(outside)]
+    for cells, box in zip(tables, boxes, strict=True):
+        items.append((box[1], 1, table_rows(cells, chars)))
+    return items
+
+
+# --- characters ------------------------------------------------------------------------------------------
+
+
+def _chars(raw: Any, tp: Any, height: float, seen: set[int | None]) -> list[Char] | None:
+    n = raw.FPDFText_CountChars(tp)
+    if n <= 0:
+        return []
+    buf = (ctypes.c_ushort * (n + 1))()
+    got = raw.FPDFText_GetText(tp, 0, n, buf)
+    text = bytes(buf)[: max(got - 1, 0) * 2].decode("utf-16-le", errors="replace")
+    if len(text) != n:
+        return None  # characters outside the BMP: indices and text no longer line up
+    rect = raw.FS_RECTF()
+    x = ctypes.c_double()
+    y = ctypes.c_double()
+    fonts: dict[int | None, tuple[float, float] | None] = {}
+    out: list[Char] = []
+    for i, ch in enumerate(text):
+        if ch in "\r\n\x02" or raw.FPDFText_IsGenerated(tp, i) == 1:
+            continue  # line breaks and spaces pdfium inferred itself; gaps decide words here
+        if ch in "\ufffd\x00":
+            return None  # a glyph without a Unicode mapping
+        obj = raw.FPDFText_GetTextObject(tp, i)
+        key = ctypes.cast(obj, ctypes.c_void_p).value
+        metrics = fonts.get(key, ())
+        if metrics == ():
+            metrics = fonts[key] = _font_metrics(raw, tp, i, obj)
+        if not ch.isspace():
+            seen.add(key)
+        if metrics is None:
+            return None  # rotated or skewed text
+        if not raw.FPDFText_GetLooseCharBox(tp, i, rect) or not raw.FPDFText_GetCharOrigin(tp, i, x, y):
+            continue
+        size, descent = metrics
+        bottom = height - (y.value + descent)
+        out.append(Char(ch, rect.left, bottom - size, rect.right, bottom, ch.isspace()))
+    return out
+
+
+def _font_metrics(raw: Any, tp: Any, i: int, obj: Any) -> tuple[float, float] | None:
+    """(size, descent) in page units of the text object of character i: the box pdfminer gives a character
+    is one font size tall, from the font's descent below the baseline up (whatever the glyph's shape)."""
+    m = raw.FS_MATRIX()
+    if not obj or not raw.FPDFText_GetMatrix(tp, i, m) or abs(m.b) > 1e-6 or abs(m.c) > 1e-6 or m.d <= 0:
+        return None
+    size = ctypes.c_float()
+    descent = ctypes.c_float()
+    font = raw.FPDFTextObj_GetFont(obj)
+    if not raw.FPDFTextObj_GetFontSize(obj, size) or not font or not raw.FPDFFont_GetDescent(font, size.value, descent):
+        return None
+    return size.value * m.d, descent.value * m.d
+
+
+# --- ruling lines ----------------------------------------------------------------------------------------
+
+
+def _edges(raw: Any, page: Any, height: float, texts: set[int | None]) -> tuple[list[HEdge], list[VEdge]] | None:
+    """Ruling lines of the page; ``texts`` collects the text objects pdfium measures as flat (no height).
+
+    pdfium's text page leaves such objects out. Those are blank runs in the documents this reads, but a font
+    whose glyphs pdfium cannot measure (a non-embedded CID font) makes real text flat too: when any flat
+    object has characters in the text page, the page is left to pdfplumber."""
+    hs: list[HEdge] = []
+    vs: list[VEdge] = []
+    matrix = raw.FS_MATRIX()
+    fill = ctypes.c_int()
+    stroke = ctypes.c_int()
+    x = ctypes.c_float()
+    y = ctypes.c_float()
+    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    for i in range(raw.FPDFPage_CountObjects(page)):
+        obj = raw.FPDFPage_GetObject(page, i)
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_FORM:
+            if _form_has_paths(raw, obj):
+                return None  # ruling lines inside a form XObject: leave the page to pdfplumber
+            continue
+        if kind == raw.FPDF_PAGEOBJ_TEXT:
+            raw.FPDFPageObj_GetBounds(obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right),
+                                      ctypes.byref(top))
+            if top.value - bottom.value <= 0:
+                texts.add(ctypes.cast(obj, ctypes.c_void_p).value)
+            continue
+        if kind != raw.FPDF_PAGEOBJ_PATH:
+            continue
+        raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke))
+        if not fill.value and not stroke.value:
+            continue
+        raw.FPDFPageObj_GetMatrix(obj, matrix)
+        a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
+        pts: list[tuple[float, float]] = []
+        closed = False
+        for s in range(raw.FPDFPath_CountSegments(obj)):
+            seg = raw.FPDFPath_GetPathSegment(obj, s)
+            raw.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
+            if raw.FPDFPathSegment_GetType(seg) == raw.FPDF_SEGMENT_MOVETO and pts:
+                _shape(pts, closed, hs, vs)
+                pts, closed = [], False
+            pts.append((a * x.value + c * y.value + e, height - (b * x.value + d * y.value + f)))
+            closed = closed or bool(raw.FPDFPathSegment_GetClose(seg))
+        if pts:
+            _shape(pts, closed, hs, vs)
+    return hs, vs
+
+
+def _form_has_paths(raw: Any, form: Any) -> bool:
+    for i in range(raw.FPDFFormObj_CountObjects(form)):
+        obj = raw.FPDFFormObj_GetObject(form, i)
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_PATH or (kind == raw.FPDF_PAGEOBJ_FORM and _form_has_paths(raw, obj)):
+            return True
+    return False
+
+
+def _shape(pts: list[tuple[float, float]], closed: bool, hs: list[HEdge], vs: list[VEdge]) -> None:
+    """One subpath: a rectangle gives its four sides, anything else its axis-parallel segments."""
+    if closed and pts[-1] != pts[0]:
+        pts = [*pts, pts[0]]
+    xs = {round(p[0], 3) for p in pts}
+    ys = {round(p[1], 3) for p in pts}
+    if len(pts) in (4, 5) and len(xs) == 2 and len(ys) == 2 and closed:
+        x0, x1, top, bottom = min(xs), max(xs), min(ys), max(ys)
+        _add(hs, vs, x0, top, x1, top)
+        _add(hs, vs, x0, bottom, x1, bottom)
+        _add(hs, vs, x0, top, x0, bottom)
+        _add(hs, vs, x1, top, x1, bottom)
+        return
+    for (ax, ay), (bx, by) in pairwise(pts):
+        _add(hs, vs, ax, ay, bx, by)
+
+
+def _add(hs: list[HEdge], vs: list[VEdge], ax: float, ay: float, bx: float, by: float) -> None:
+    if ay == by and abs(bx - ax) >= MIN_EDGE_RAW:
+        hs.append((ay, min(ax, bx), max(ax, bx)))
+    elif ax == bx and abs(by - ay) >= MIN_EDGE_RAW:
+        vs.append((ax, min(ay, by), max(ay, by)))
+
+
+def _snap(values: list[float]) -> dict[float, float]:
+    """Values within TOL of their neighbour form a cluster; each moves to its cluster's mean (of all edges)."""
+    if not values:
+        return {}
+    uniq = sorted(set(values))
+    counts: dict[float, int] = defaultdict(int)
+    for v in values:
+        counts[v] += 1
+    out: dict[float, float] = {}
+    group = [uniq[0]]
+    for v in uniq[1:]:
+        if v <= group[-1] + TOL:
+            group.append(v)
+            continue
+        _close(group, counts, out)
+        group = [v]
+    _close(group, counts, out)
+    return out
+
+
+def _close(group: list[float], counts: dict[float, int], out: dict[float, float]) -> None:
+    n = sum(counts[v] for v in group)
+    mean = sum(v * counts[v] for v in group) / n
+    for v in group:
+        out[v] = mean
+
+
+def _join(edges: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
+    """Edges on one line whose ends are within TOL become one; then the short ones are dropped."""
+    by_line: dict[float, list[tuple[float, float]]] = defaultdict(list)
+    for pos, lo, hi in edges:
+        by_line[pos].append((lo, hi))
+    out = []
+    for pos in sorted(by_line):
+        spans = sorted(by_line[pos])
+        lo, hi = spans[0]
+        for a, b in spans[1:]:
+            if a <= hi + TOL:
+                hi = max(hi, b)
+            else:
+                out.append((pos, lo, hi))
+                lo, hi = a, b
+        out.append((pos, lo, hi))
+    return [e for e in out if e[2] - e[1] >= MIN_EDGE]
+
+
+# --- grids -----------------------------------------------------------------------------------------------
+
+
+def find_tables(hs: list[HEdge], vs: list[VEdge]) -> list[list[Box]]:
+    """Tables (each a list of cells) from the ruling lines, top to bottom, as pdfplumber's lines strategy."""
+    snap_h = _snap([e[0] for e in hs])
+    snap_v = _snap([e[0] for e in vs])
+    h_edges = _join([(snap_h[t], x0, x1) for t, x0, x1 in hs])
+    v_edges = _join([(snap_v[x], t, b) for x, t, b in vs])
+    if not h_edges or not v_edges:
+        return []
+    # crossings: point -> the edges through it
+    cross: dict[tuple[float, float], tuple[set[int], set[int]]] = {}
+    v_sorted = sorted(range(len(v_edges)), key=lambda i: (v_edges[i][0], v_edges[i][1]))
+    v_x = [v_edges[i][0] for i in v_sorted]
+    for hi, (top, x0, x1) in enumerate(h_edges):
+        for k in range(bisect_left(v_x, x0 - TOL), bisect_right(v_x, x1 + TOL)):
+            vi = v_sorted[k]
+            x, vt, vb = v_edges[vi]
+            if vt <= top + TOL and vb >= top - TOL:
+                entry = cross.setdefault((x, top), (set(), set()))
+                entry[0].add(vi)
+                entry[1].add(hi)
+    cells = _cells(cross)
+    return _group(cells)
+
+
+def _cells(cross: dict[tuple[float, float], tuple[set[int], set[int]]]) -> list[Box]:
+    """For each crossing, the smallest cell that has it as top-left corner and edges along all four sides."""
+    points = sorted(cross)
+    below: dict[float, list[float]] = defaultdict(list)  # x -> tops, ascending
+    right: dict[float, list[float]] = defaultdict(list)  # top -> xs, ascending
+    for x, top in points:
+        below[x].append(top)
+        right[top].append(x)
+
+    def v_link(p: tuple[float, float], q: tuple[float, float]) -> bool:
+        return bool(cross[p][0] & cross[q][0])
+
+    def h_link(p: tuple[float, float], q: tuple[float, float]) -> bool:
+        return bool(cross[p][1] & cross[q][1])
+
+    cells: list[Box] = []
+    for x, top in points:
+        pt = (x, top)
+        tops = below[x]
+        xs = right[top]
+        found = None
+        for b in tops[bisect_right(tops, top) :]:
+            down = (x, b)
+            if not v_link(pt, down):
+                continue
+            for r in xs[bisect_right(xs, x) :]:
+                side = (r, top)
+                if not h_link(pt, side):
+                    continue
+                corner = (r, b)
+                if corner in cross and v_link(corner, side) and h_link(corner, down):
+                    found = (x, top, r, b)
+                    break
+            if found:
+                break
+        if found:
+            cells.append(found)
+    return cells
+
+
+def _group(cells: list[Box]) -> list[list[Box]]:
+    """Cells sharing corners form one table (pdfplumber's greedy grouping); single cells are not tables."""
+    remaining = list(cells)
+    tables: list[list[Box]] = []
+    while remaining:
+        corners: set[tuple[float, float]] = set()
+        group: list[Box] = []
+        grew = True
+        while grew:
+            grew = False
+            rest = []
+            for cell in remaining:
+                x0, top, x1, bottom = cell
+                cs = ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
+                if not group or any(c in corners for c in cs):
+                    corners.update(cs)
+                    group.append(cell)
+                    grew = True
+                else:
+                    rest.append(cell)
+            remaining = rest
+        tables.append(group)
+    tables.sort(key=lambda t: min((c[1], c[0]) for c in t))
+    return [t for t in tables if len(t) > 1]
+
+
+def _bbox(cells: list[Box]) -> Box:
+    return (min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells), max(c[3] for c in cells))
+
+
+def table_rows(cells: list[Box], chars: list[Char]) -> list[str]:
+    """One TAB-joined line per grid row, as the text rendering has them (see ``pdf.table_lines``)."""
+    from auditor.ingest.pdf import table_lines
+
+    xs = sorted({c[0] for c in cells})
+    by_top: dict[float, dict[float, Box]] = defaultdict(dict)
+    for cell in cells:
+        by_top[cell[1]][cell[0]] = cell
+    mids = sorted(((c.x0 + c.x1) / 2, (c.top + c.bottom) / 2, c) for c in chars)
+    mid_x = [m[0] for m in mids]
+    rows: list[list[str | None]] = []
+    for top in sorted(by_top):
+        row: list[str | None] = []
+        for x in xs:
+            cell = by_top[top].get(x)
+            if cell is None:
+                row.append(None)
+                continue
+            x0, t, x1, b = cell
+            inside = [m[2] for m in mids[bisect_left(mid_x, x0) : bisect_left(mid_x, x1)] if t <= m[1] < b]
+            row.append(_text(inside))
+        rows.append(row)
+    return table_lines(rows)
+
+
+# --- words and lines -------------------------------------------------------------------------------------
+
+
+def _lines_of(chars: list[Char]) -> list[list[Char]]:
+    """Characters clustered by their top (chained within TOL), each line left to right."""
+    tops = sorted({c.top for c in chars})
+    key: dict[float, int] = {}
+    n = -1
+    last = None
+    for t in tops:
+        if last is None or t > last + TOL:
+            n += 1
+        key[t] = n
+        last = t
+    lines: dict[int, list[Char]] = defaultdict(list)
+    for c in chars:
+        lines[key[c.top]].append(c)
+    return [sorted(lines[k], key=lambda c: c.x0) for k in sorted(lines)]
+
+
+def _words(line: list[Char]) -> list[list[Char]]:
+    words: list[list[Char]] = []
+    cur: list[Char] = []
+    for c in line:
+        if c.space:
+            if cur:
+                words.append(cur)
+            cur = []
+            continue
+        if cur:
+            p = cur[-1]
+            if c.x0 < p.x0 or c.x0 > p.x1 + TOL or abs(c.top - p.top) > TOL:
+                words.append(cur)
+                cur = []
+        cur.append(c)
+    if cur:
+        words.append(cur)
+    return words
+
+
+def _all_words(chars: list[Char]) -> list[tuple[float, float, str]]:
+    """(top, x0, text) of every word: characters grouped into lines, lines cut into words."""
+    out = []
+    for line in _lines_of(chars):
+        for w in _words(line):
+            out.append((min(c.top for c in w), w[0].x0, "".join(c.text for c in w)))
+    return out
+
+
+def _word_lines(words: list[tuple[float, float, str]]) -> list[tuple[float, str]]:
+    """Words clustered into lines by their top (chained within TOL), joined by one space."""
+    if not words:
+        return []
+    words = sorted(words, key=lambda w: w[0])
+    tops = sorted({w[0] for w in words})
+    key: dict[float, int] = {}
+    n, last = -1, None
+    for t in tops:
+        if last is None or t > last + TOL:
+            n += 1
+        key[t] = n
+        last = t
+    groups: dict[int, list[tuple[float, float, str]]] = defaultdict(list)
+    for w in words:
+        groups[key[w[0]]].append(w)
+    out = []
+    for k in sorted(groups):
+        ws = sorted(groups[k], key=lambda w: w[1])
+        out.append((min(w[0] for w in ws), " ".join(w[2] for w in ws)))
+    return out
+
+
+def _text(chars: list[Char]) -> str:
+    """A cell's text: its lines one after the other (the text rendering removes the line breaks)."""
+    if not chars:
+        return ""
+    return "".join(text for _, text in _word_lines(_all_words(chars)))
+
+
+def text_lines(chars: list[Char]) -> list[tuple[float, str]]:
+    """The page's text outside the tables as (top, line) in vertical order."""
+    return [(top, text.strip()) for top, text in _word_lines(_all_words(chars)) if text.strip()]
