@@ -253,3 +253,33 @@ def test_a_rotated_page_is_read_by_pdfplumber() -> None:
     fast, slow = read_pdf("rotated.pdf", data, ""), read_pdf("rotated.pdf", data, "", fast=False)
     assert [(line.text, line.loc) for line in fast.lines] == [(line.text, line.loc) for line in slow.lines]
     assert {line.loc.page for line in fast.lines} == {1, 2}
+
+
+def test_fast_path_rebuilds_ruled_grids_as_pdfplumber_does(tmp_path: Path) -> None:
+    """A font pdfium measures (Helvetica), so every page goes through our own grids, not the fallback."""
+    pytest.importorskip("reportlab")
+    import pypdfium2
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    from auditor.ingest import pdfgrid
+    from auditor.ingest.pdf import read_pdf
+
+    header = [["Item", "Code", "Amount", "", "Note"], ["", "", "Budget", "Actual", ""]]
+    body = [[f"Line {i} of the table", f"20{i:03d}", f"{i * 37.25:,.2f}", f"{i * 36.5:,.2f}", "x" * (i % 3)]
+            for i in range(1, 90)]
+    style = TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), ("SPAN", (2, 0), (3, 0)), ("SPAN", (0, 0), (0, 1)),
+                        ("FONT", (0, 0), (-1, -1), "Helvetica", 8)])
+    path = tmp_path / "grid.pdf"
+    text = getSampleStyleSheet()["Normal"]
+    story = [Paragraph("A ruled table that runs over several pages, its header repeated", text),
+             Table(header + body, repeatRows=2, style=style), Paragraph("Text after the table.", text)]
+    SimpleDocTemplate(str(path), pagesize=landscape(A4)).build(story)
+    data = path.read_bytes()
+    pdf = pypdfium2.PdfDocument(data)
+    assert len(pdf) > 1 and all(pdfgrid.read_page(pdf, i) is not None for i in range(len(pdf)))
+    pdf.close()
+    fast, slow = read_pdf("grid.pdf", data, "", fast=True), read_pdf("grid.pdf", data, "", fast=False)
+    assert [(line.text, line.loc) for line in fast.lines] == [(line.text, line.loc) for line in slow.lines]
+    assert "Line 1 of the table\t20001\t37.25\t36.50\tx" in [line.text for line in fast.lines]

@@ -41,13 +41,13 @@ def read_page(pdf: Any, index: int) -> list[tuple[float, int, list[str]]] | None
         if page.get_rotation() % 360:
             return None
         height = page.get_height()
-        texts: set[int | None] = set()
+        texts: set[int] = set()
         edges = _edges(raw, page.raw, height, texts)
         if edges is None:
             return None
         textpage = page.get_textpage()
         try:
-            seen: set[int | None] = set()
+            seen: set[int] = set()
             chars = _chars(raw, textpage.raw, height, seen)
         finally:
             textpage.close()
@@ -68,7 +68,7 @@ def read_page(pdf: Any, index: int) -> list[tuple[float, int, list[str]]] | None
 # --- characters ------------------------------------------------------------------------------------------
 
 
-def _chars(raw: Any, tp: Any, height: float, seen: set[int | None]) -> list[Char] | None:
+def _chars(raw: Any, tp: Any, height: float, seen: set[int]) -> list[Char] | None:
     n = raw.FPDFText_CountChars(tp)
     if n <= 0:
         return []
@@ -80,27 +80,32 @@ def _chars(raw: Any, tp: Any, height: float, seen: set[int | None]) -> list[Char
     rect = raw.FS_RECTF()
     x = ctypes.c_double()
     y = ctypes.c_double()
-    fonts: dict[int | None, tuple[float, float] | None] = {}
+    generated, text_object = raw.FPDFText_IsGenerated, raw.FPDFText_GetTextObject
+    loose_box, origin, address = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin, ctypes.addressof
+    fonts: dict[int, tuple[float, float] | None] = {}
     out: list[Char] = []
     for i, ch in enumerate(text):
-        if ch in "\r\n\x02" or raw.FPDFText_IsGenerated(tp, i) == 1:
+        if ch in "\r\n\x02" or (ch in " -\xad" and generated(tp, i) == 1):
             continue  # line breaks and spaces pdfium inferred itself; gaps decide words here
         if ch in "\ufffd\x00":
             return None  # a glyph without a Unicode mapping
-        obj = raw.FPDFText_GetTextObject(tp, i)
-        key = ctypes.cast(obj, ctypes.c_void_p).value
+        obj = text_object(tp, i)
+        if not obj:
+            return None
+        key = address(obj.contents)
         metrics = fonts.get(key, ())
         if metrics == ():
             metrics = fonts[key] = _font_metrics(raw, tp, i, obj)
-        if not ch.isspace():
-            seen.add(key)
         if metrics is None:
             return None  # rotated or skewed text
-        if not raw.FPDFText_GetLooseCharBox(tp, i, rect) or not raw.FPDFText_GetCharOrigin(tp, i, x, y):
+        blank = ch.isspace()
+        if not blank:
+            seen.add(key)
+        if not loose_box(tp, i, rect) or not origin(tp, i, x, y):
             continue
         size, descent = metrics
         bottom = height - (y.value + descent)
-        out.append(Char(ch, rect.left, bottom - size, rect.right, bottom, ch.isspace()))
+        out.append(Char(ch, rect.left, bottom - size, rect.right, bottom, blank))
     return out
 
 
@@ -121,7 +126,7 @@ def _font_metrics(raw: Any, tp: Any, i: int, obj: Any) -> tuple[float, float] | 
 # --- ruling lines ----------------------------------------------------------------------------------------
 
 
-def _edges(raw: Any, page: Any, height: float, texts: set[int | None]) -> tuple[list[HEdge], list[VEdge]] | None:
+def _edges(raw: Any, page: Any, height: float, texts: set[int]) -> tuple[list[HEdge], list[VEdge]] | None:
     """Ruling lines of the page; ``texts`` collects the text objects pdfium measures as flat (no height).
 
     pdfium's text page leaves such objects out. Those are blank runs in the documents this reads, but a font
@@ -130,41 +135,45 @@ def _edges(raw: Any, page: Any, height: float, texts: set[int | None]) -> tuple[
     hs: list[HEdge] = []
     vs: list[VEdge] = []
     matrix = raw.FS_MATRIX()
-    fill = ctypes.c_int()
-    stroke = ctypes.c_int()
-    x = ctypes.c_float()
-    y = ctypes.c_float()
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    x, y = ctypes.c_float(), ctypes.c_float()
     left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    get_object, get_type, bounds = raw.FPDFPage_GetObject, raw.FPDFPageObj_GetType, raw.FPDFPageObj_GetBounds
+    draw_mode, get_matrix, count_segments = raw.FPDFPath_GetDrawMode, raw.FPDFPageObj_GetMatrix, raw.FPDFPath_CountSegments
+    segment, point, seg_type, seg_close = (raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetPoint,
+                                           raw.FPDFPathSegment_GetType, raw.FPDFPathSegment_GetClose)
+    text_kind, path_kind, form_kind, moveto = (raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM,
+                                               raw.FPDF_SEGMENT_MOVETO)
     for i in range(raw.FPDFPage_CountObjects(page)):
-        obj = raw.FPDFPage_GetObject(page, i)
-        kind = raw.FPDFPageObj_GetType(obj)
-        if kind == raw.FPDF_PAGEOBJ_FORM:
+        obj = get_object(page, i)
+        kind = get_type(obj)
+        if kind == text_kind:
+            bounds(obj, left, bottom, right, top)
+            if top.value - bottom.value <= 0:
+                texts.add(ctypes.addressof(obj.contents))
+            continue
+        if kind == form_kind:
             if _form_has_paths(raw, obj):
                 return None  # ruling lines inside a form XObject: leave the page to pdfplumber
             continue
-        if kind == raw.FPDF_PAGEOBJ_TEXT:
-            raw.FPDFPageObj_GetBounds(obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right),
-                                      ctypes.byref(top))
-            if top.value - bottom.value <= 0:
-                texts.add(ctypes.cast(obj, ctypes.c_void_p).value)
+        if kind != path_kind:
             continue
-        if kind != raw.FPDF_PAGEOBJ_PATH:
-            continue
-        raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke))
+        draw_mode(obj, fill, stroke)
         if not fill.value and not stroke.value:
             continue
-        raw.FPDFPageObj_GetMatrix(obj, matrix)
+        get_matrix(obj, matrix)
         a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
         pts: list[tuple[float, float]] = []
         closed = False
-        for s in range(raw.FPDFPath_CountSegments(obj)):
-            seg = raw.FPDFPath_GetPathSegment(obj, s)
-            raw.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
-            if raw.FPDFPathSegment_GetType(seg) == raw.FPDF_SEGMENT_MOVETO and pts:
+        for s in range(count_segments(obj)):
+            seg = segment(obj, s)
+            point(seg, x, y)
+            if pts and seg_type(seg) == moveto:
                 _shape(pts, closed, hs, vs)
                 pts, closed = [], False
-            pts.append((a * x.value + c * y.value + e, height - (b * x.value + d * y.value + f)))
-            closed = closed or bool(raw.FPDFPathSegment_GetClose(seg))
+            px, py = x.value, y.value
+            pts.append((a * px + c * py + e, height - (b * px + d * py + f)))
+            closed = closed or bool(seg_close(seg))
         if pts:
             _shape(pts, closed, hs, vs)
     return hs, vs
@@ -183,8 +192,8 @@ def _shape(pts: list[tuple[float, float]], closed: bool, hs: list[HEdge], vs: li
     """One subpath: a rectangle gives its four sides, anything else its axis-parallel segments."""
     if closed and pts[-1] != pts[0]:
         pts = [*pts, pts[0]]
-    xs = {round(p[0], 3) for p in pts}
-    ys = {round(p[1], 3) for p in pts}
+    xs = {p[0] for p in pts}
+    ys = {p[1] for p in pts}
     if len(pts) in (4, 5) and len(xs) == 2 and len(ys) == 2 and closed:
         x0, x1, top, bottom = min(xs), max(xs), min(ys), max(ys)
         _add(hs, vs, x0, top, x1, top)
@@ -354,19 +363,21 @@ def table_rows(cells: list[Box], chars: list[Char]) -> list[str]:
     by_top: dict[float, dict[float, Box]] = defaultdict(dict)
     for cell in cells:
         by_top[cell[1]][cell[0]] = cell
-    mids = sorted(((c.x0 + c.x1) / 2, (c.top + c.bottom) / 2, c) for c in chars)
-    mid_x = [m[0] for m in mids]
+    by_mid_y = sorted(((c.top + c.bottom) / 2, (c.x0 + c.x1) / 2, c) for c in chars)
+    mid_y = [m[0] for m in by_mid_y]
     rows: list[list[str | None]] = []
     for top in sorted(by_top):
+        lower = max(c[3] for c in by_top[top].values())
+        band = sorted((m[1], m[0], m[2]) for m in by_mid_y[bisect_left(mid_y, top) : bisect_left(mid_y, lower)])
+        mid_x = [m[0] for m in band]
         row: list[str | None] = []
         for x in xs:
             cell = by_top[top].get(x)
             if cell is None:
                 row.append(None)
                 continue
-            x0, t, x1, b = cell
-            inside = [m[2] for m in mids[bisect_left(mid_x, x0) : bisect_left(mid_x, x1)] if t <= m[1] < b]
-            row.append(_text(inside))
+            x0, _, x1, b = cell
+            row.append(_text([m[2] for m in band[bisect_left(mid_x, x0) : bisect_left(mid_x, x1)] if m[1] < b]))
         rows.append(row)
     return table_lines(rows)
 
