@@ -93,9 +93,9 @@ def _chars(raw: Any, tp: Any, height: float, seen: set[int]) -> list[Char] | Non
         if not obj:
             return None
         key = address(obj.contents)
-        metrics = fonts.get(key, ())
-        if metrics == ():
-            metrics = fonts[key] = _font_metrics(raw, tp, i, obj)
+        if key not in fonts:
+            fonts[key] = _font_metrics(raw, tp, i, obj)
+        metrics = fonts[key]
         if metrics is None:
             return None  # rotated or skewed text
         blank = ch.isspace()
@@ -372,11 +372,11 @@ def table_rows(cells: list[Box], chars: list[Char]) -> list[str]:
         mid_x = [m[0] for m in band]
         row: list[str | None] = []
         for x in xs:
-            cell = by_top[top].get(x)
-            if cell is None:
+            found = by_top[top].get(x)
+            if found is None:
                 row.append(None)
                 continue
-            x0, _, x1, b = cell
+            x0, _, x1, b = found
             row.append(_text([m[2] for m in band[bisect_left(mid_x, x0) : bisect_left(mid_x, x1)] if m[1] < b]))
         rows.append(row)
     return table_lines(rows)
