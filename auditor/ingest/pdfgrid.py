@@ -105,7 +105,8 @@ def _chars(raw: Any, tp: Any, height: float, seen: set[int]) -> list[Char] | Non
             continue
         size, descent = metrics
         bottom = height - (y.value + descent)
-        out.append(Char(ch, rect.left, bottom - size, rect.right, bottom, blank))
+        left = x.value  # the origin in double precision; the box (single) only for the advance
+        out.append(Char(ch, left, bottom - size, left + (rect.right - rect.left), bottom, blank))
     return out
 
 
