@@ -256,3 +256,12 @@ def test_fast_path_rebuilds_ruled_grids_as_pdfplumber_does(tmp_path: Path) -> No
     fast, slow = read_pdf("grid.pdf", data, "", fast=True), read_pdf("grid.pdf", data, "", fast=False)
     assert [(line.text, line.loc) for line in fast.lines] == [(line.text, line.loc) for line in slow.lines]
     assert "Line 1 of the table\t20001\t37.25\t36.50\tx" in [line.text for line in fast.lines]
+
+
+def test_sniffing_finds_a_pdf_by_its_header_not_its_name(tmp_path: Path) -> None:
+    junk_first = tmp_path / "download.bin"
+    junk_first.write_bytes(b"\x00\x01junk" + (FIXTURES / "01_consistent_budget.pdf").read_bytes())
+    assert read_document(junk_first).format == "pdf"
+    text = tmp_path / "notes.pdf"  # a text disclosure that only mentions the PDF header, under a .pdf name
+    text.write_text("某单位2025年部门预算公开\n原文件以 %PDF-1.7 格式发布\n", encoding="utf-8")
+    assert read_document(text).format == "text"

@@ -34,7 +34,8 @@ def read_document(path: Path, data: bytes | None = None) -> Document:
     sha = hashlib.sha256(data).hexdigest()
     if not data.strip():
         raise IngestError("empty", "文件为空，没有可审核的内容", "the file is empty")
-    if b"%PDF-" in data[:1024]:  # the header may follow a few junk bytes, as PDF readers allow
+    pdf_at = data.find(b"%PDF-", 0, 1024)
+    if pdf_at >= 0 and b"\n" not in data[:pdf_at]:  # a few junk bytes may come first, as readers allow
         from auditor.ingest.pdf import read_pdf
 
         return read_pdf(str(path), data, sha)
