@@ -265,3 +265,39 @@ def test_sniffing_finds_a_pdf_by_its_header_not_its_name(tmp_path: Path) -> None
     text = tmp_path / "notes.pdf"  # a text disclosure that only mentions the PDF header, under a .pdf name
     text.write_text("某单位2025年部门预算公开\n原文件以 %PDF-1.7 格式发布\n", encoding="utf-8")
     assert read_document(text).format == "text"
+
+
+def test_ruling_lines_inside_a_form_xobject_are_placed_by_its_matrix() -> None:
+    pytest.importorskip("reportlab")
+    import pypdfium2
+    from reportlab.pdfgen import canvas
+
+    from auditor.ingest import pdfgrid
+    from auditor.ingest.pdf import read_pdf
+
+    out = io.BytesIO()
+    c = canvas.Canvas(out)
+    c.beginForm("grid")
+    for y in (0, 20, 40):
+        c.line(0, y, 300, y)
+    for x in (0, 150, 300):
+        c.line(x, 0, x, 40)
+    c.endForm()
+    c.saveState()
+    c.translate(100, 500)
+    c.scale(1.2, 1.5)
+    c.doForm("grid")
+    c.restoreState()
+    c.setFont("Helvetica", 10)
+    for (x, y), text in {(110, 540): "Total", (300, 540): "12.50", (110, 510): "Item", (300, 510): "7.25"}.items():
+        c.drawString(x, y, text)
+    c.drawString(100, 700, "Budget table")
+    c.showPage()
+    c.save()
+    data = out.getvalue()
+    pdf = pypdfium2.PdfDocument(data)
+    assert pdfgrid.read_page(pdf, 0) is not None
+    pdf.close()
+    fast, slow = read_pdf("form.pdf", data, "", fast=True), read_pdf("form.pdf", data, "", fast=False)
+    assert [line.text for line in fast.lines] == [line.text for line in slow.lines] == [
+        "Budget table", "Total\t12.50", "Item\t7.25"]

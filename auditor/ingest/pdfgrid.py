@@ -2,8 +2,9 @@
 
 It reads a page the way the pdfplumber path does (ruling lines snapped and joined within 3 pt, cells from their
 crossings, a cell's characters by their centres, words split at gaps over 3 pt, lines clustered within 3 pt),
-so both give the same rows; it returns None for a page it cannot vouch for (rotated page or text, ruling lines
-inside form XObjects, characters pdfium cannot map), and the caller reads that page with pdfplumber.
+so both give the same rows; it returns None for a page it cannot vouch for (rotated page or text, printed text
+that pdfium leaves out of its text page, characters it cannot map), and the caller reads that page with
+pdfplumber. Ruling lines inside form XObjects are placed by the forms' matrices.
 """
 
 from __future__ import annotations
@@ -43,8 +44,6 @@ def read_page(pdf: Any, index: int) -> list[tuple[float, int, list[str]]] | None
         height = page.get_height()
         texts: set[int] = set()
         edges = _edges(raw, page.raw, height, texts)
-        if edges is None:
-            return None
         textpage = page.get_textpage()
         try:
             seen: set[int] = set()
@@ -127,8 +126,20 @@ def _font_metrics(raw: Any, tp: Any, i: int, obj: Any) -> tuple[float, float] | 
 # --- ruling lines ----------------------------------------------------------------------------------------
 
 
-def _edges(raw: Any, page: Any, height: float, texts: set[int]) -> tuple[list[HEdge], list[VEdge]] | None:
-    """Ruling lines of the page; ``texts`` collects the text objects pdfium measures as flat (no height).
+Affine = tuple[float, float, float, float, float, float]
+_IDENTITY: Affine = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _then(inner: Affine, outer: Affine) -> Affine:
+    """The matrix that applies ``inner`` and then ``outer`` (PDF row-vector convention)."""
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _edges(raw: Any, page: Any, height: float, texts: set[int]) -> tuple[list[HEdge], list[VEdge]]:
+    """Ruling lines of the page, form XObjects included; ``texts`` collects the text objects pdfium measures
+    as flat (no height).
 
     pdfium's text page leaves such objects out. Those are blank runs in the documents this reads, but a font
     whose glyphs pdfium cannot measure (a non-embedded CID font) makes real text flat too: when any flat
@@ -139,54 +150,49 @@ def _edges(raw: Any, page: Any, height: float, texts: set[int]) -> tuple[list[HE
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     x, y = ctypes.c_float(), ctypes.c_float()
     left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
-    get_object, get_type, bounds = raw.FPDFPage_GetObject, raw.FPDFPageObj_GetType, raw.FPDFPageObj_GetBounds
+    get_type, bounds = raw.FPDFPageObj_GetType, raw.FPDFPageObj_GetBounds
     draw_mode, get_matrix, count_segments = raw.FPDFPath_GetDrawMode, raw.FPDFPageObj_GetMatrix, raw.FPDFPath_CountSegments
     segment, point, seg_type, seg_close = (raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetPoint,
                                            raw.FPDFPathSegment_GetType, raw.FPDFPathSegment_GetClose)
     text_kind, path_kind, form_kind, moveto = (raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM,
                                                raw.FPDF_SEGMENT_MOVETO)
-    for i in range(raw.FPDFPage_CountObjects(page)):
-        obj = get_object(page, i)
-        kind = get_type(obj)
-        if kind == text_kind:
-            bounds(obj, left, bottom, right, top)
-            if top.value - bottom.value <= 0:
-                texts.add(ctypes.addressof(obj.contents))
-            continue
-        if kind == form_kind:
-            if _form_has_paths(raw, obj):
-                return None  # ruling lines inside a form XObject: leave the page to pdfplumber
-            continue
-        if kind != path_kind:
-            continue
-        draw_mode(obj, fill, stroke)
-        if not fill.value and not stroke.value:
-            continue
-        get_matrix(obj, matrix)
-        a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
-        pts: list[tuple[float, float]] = []
-        closed = False
-        for s in range(count_segments(obj)):
-            seg = segment(obj, s)
-            point(seg, x, y)
-            if pts and seg_type(seg) == moveto:
+
+    def walk(objects: list[Any], outer: Affine) -> None:
+        for obj in objects:
+            kind = get_type(obj)
+            if kind == text_kind:
+                bounds(obj, left, bottom, right, top)
+                if top.value - bottom.value <= 0:
+                    texts.add(ctypes.addressof(obj.contents))
+                continue
+            if kind not in (path_kind, form_kind):
+                continue
+            get_matrix(obj, matrix)
+            own = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+            m = own if outer is _IDENTITY else _then(own, outer)
+            if kind == form_kind:  # its objects are drawn in the form's space, placed by the form's matrix
+                walk([raw.FPDFFormObj_GetObject(obj, k) for k in range(raw.FPDFFormObj_CountObjects(obj))], m)
+                continue
+            draw_mode(obj, fill, stroke)
+            if not fill.value and not stroke.value:
+                continue
+            a, b, c, d, e, f = m
+            pts: list[tuple[float, float]] = []
+            closed = False
+            for s in range(count_segments(obj)):
+                seg = segment(obj, s)
+                point(seg, x, y)
+                if pts and seg_type(seg) == moveto:
+                    _shape(pts, closed, hs, vs)
+                    pts, closed = [], False
+                px, py = x.value, y.value
+                pts.append((a * px + c * py + e, height - (b * px + d * py + f)))
+                closed = closed or bool(seg_close(seg))
+            if pts:
                 _shape(pts, closed, hs, vs)
-                pts, closed = [], False
-            px, py = x.value, y.value
-            pts.append((a * px + c * py + e, height - (b * px + d * py + f)))
-            closed = closed or bool(seg_close(seg))
-        if pts:
-            _shape(pts, closed, hs, vs)
+
+    walk([raw.FPDFPage_GetObject(page, i) for i in range(raw.FPDFPage_CountObjects(page))], _IDENTITY)
     return hs, vs
-
-
-def _form_has_paths(raw: Any, form: Any) -> bool:
-    for i in range(raw.FPDFFormObj_CountObjects(form)):
-        obj = raw.FPDFFormObj_GetObject(form, i)
-        kind = raw.FPDFPageObj_GetType(obj)
-        if kind == raw.FPDF_PAGEOBJ_PATH or (kind == raw.FPDF_PAGEOBJ_FORM and _form_has_paths(raw, obj)):
-            return True
-    return False
 
 
 def _shape(pts: list[tuple[float, float]], closed: bool, hs: list[HEdge], vs: list[VEdge]) -> None:
