@@ -23,9 +23,10 @@ sys.path.insert(0, str(FIXTURES))
 from render_pdf import FIXTURES as RENDERED  # noqa: E402
 
 
-def findings_key(result: DocumentResult) -> set[tuple[str, str, tuple[str, ...]]]:
-    """What must agree between two renderings: rule, severity and the figures cited (not line numbers)."""
-    return {(f.rule, f.severity, tuple(sorted(e.value for e in f.evidence))) for f in result.findings}
+def findings_key(result: DocumentResult) -> list[tuple[str, str, tuple[str, ...]]]:
+    """What must agree between two renderings: rule, severity and the figures cited (not line numbers), as
+    many times as they are found."""
+    return sorted((f.rule, f.severity, tuple(sorted(e.value for e in f.evidence))) for f in result.findings)
 
 
 def _audit(doc: Document, ruleset: tuple[Any, list[Any], list[str]]) -> DocumentResult:
