@@ -302,3 +302,45 @@ def test_ruling_lines_inside_a_form_xobject_are_placed_by_its_matrix() -> None:
     fast, slow = read_pdf("form.pdf", data, "", fast=True), read_pdf("form.pdf", data, "", fast=False)
     assert [line.text for line in fast.lines] == [line.text for line in slow.lines] == [
         "Budget table", "Total\t12.50", "Item\t7.25"]
+
+
+# --- page breaks inside a table, as a PDF's text gives them: read as the unbroken table ---------------------
+
+_EXPENDITURE = [
+    "2025年部门支出预算总表",
+    "单位：万元",
+    "科目\t\t合计\t基本支出\t项目支出",
+    "功能分类科目编码\t科目名称",
+    "\t合计\t150.00\t110.00\t40.00",
+    "201\t一般公共服务支出\t150.00\t110.00\t40.00",
+    "20101\t人大事务\t150.00\t110.00\t40.00",
+    "2010101\t行政运行\t110.00\t110.00\t0.00",
+    "2010102\t一般行政管理事务\t40.00\t0.00\t40.00",
+]
+_SUMMARY = [
+    "2025年部门收支预算总表",
+    "单位：万元",
+    "收入\t\t支出",
+    "项目\t预算数\t项目\t预算数",
+    "一、一般公共预算拨款收入\t150.00\t一、一般公共服务支出",
+    "二、政府性基金预算拨款收入\t\t二、外交支出",
+    "\t\t三、教育支出\t150.00",
+    "\t\t四、科学技术支出",
+    "本年收入合计\t150.00\t本年支出合计\t150.00",
+]
+
+
+@pytest.mark.parametrize(("lines", "cut"), [(_EXPENDITURE, 3), (_SUMMARY, 6)], ids=["in-header", "short-part-above"])
+def test_a_page_break_inside_a_table_reads_as_the_unbroken_table(
+    lines: list[str], cut: int, ruleset: tuple[Any, list[Any], list[str]]
+) -> None:
+    from auditor.ingest.text import read_text
+
+    vocab = ruleset[0]
+    whole = read_text("whole.txt", "\n".join(lines).encode(), "")
+    broken = read_text("broken.txt", "\n".join([*lines[:cut], "- 3 -", *lines[cut:]]).encode(), "")
+    a, b = recognise(whole, vocab), recognise(broken, vocab)
+    assert not a.fragments and not b.fragments
+    assert [(t.kind, t.part, [r.cells for r in t.rows]) for t in a.tables] == [
+        (t.kind, t.part, [r.cells for r in t.rows]) for t in b.tables]
+    assert sum(len(t.rows) for t in b.tables) >= 4

@@ -113,7 +113,7 @@ def recognise(doc: Document, vocab: Vocabulary) -> Recognised:
             kind_id = title[1]
             table = _build(vocab, kind_id, title[0].text, title[0].loc, unit, grid_rows, None, title[2])
             out.tables.append(table)
-            prev, prev_header, prev_width = table, None, 0
+            prev, prev_header, prev_width, prev_rows = table, None, 0, grid_rows
             continue
         header_sig = "|".join(normalise("".join(h)) for h in layout.header_rows)
         if title is not None:
@@ -121,13 +121,19 @@ def recognise(doc: Document, vocab: Vocabulary) -> Recognised:
             out.tables.extend(_split_panels(vocab, table, grid_rows, layout))
             prev, prev_header, prev_width, prev_rows = out.tables[-1], header_sig, layout.width, grid_rows
             continue
+        if prev is not None and not prev.rows and prev_rows and _only_noise(context):
+            whole = _reread(vocab, out, prev, prev_rows + grid_rows, first_line)  # a header broken by the page
+            if whole is not None:
+                prev, prev_rows, prev_width = out.tables[-1], prev_rows + grid_rows, whole.width
+                prev_header = "|".join(normalise("".join(h)) for h in whole.header_rows)
+                continue
         if prev is not None and _only_noise(context) and (
             (header_sig and prev_header and _same_header(header_sig, prev_header))
             or (not header_sig and layout.width <= prev_width and prev_header is not None
                 and _continues(out, prev, grid_rows, layout))
         ):
             prev_rows = prev_rows + grid_rows[layout.first_data :]
-            if not header_sig and _reread(vocab, out, prev, prev_rows, first_line):
+            if not header_sig and _reread(vocab, out, prev, prev_rows, first_line) is not None:
                 prev = out.tables[-1]
                 continue
             extra = _build(vocab, prev.kind, prev.title, prev.title_loc, unit or prev.unit, grid_rows, layout, prev.confidence)
@@ -150,7 +156,7 @@ def recognise(doc: Document, vocab: Vocabulary) -> Recognised:
             else:
                 out.fragments.append(Fragment(first_line, last_line, "表格未能识别（标题或表头不在词汇表中），未据此判断",
                                               "table not recognised (title or header unknown): not checked"))
-        prev, prev_header, prev_width = None, None, 0
+        prev, prev_header, prev_width, prev_rows = None, None, 0, []
     return out
 
 
@@ -162,12 +168,16 @@ def _same_header(a: str, b: str) -> bool:
 
 def _continues(out: Recognised, prev: Table, rows: list[RawRow], layout: GridLayout) -> bool:
     """A headerless part continues the table above when its codes sit in the same column, or when every
-    cell holds what its column held above (words under words, figures under figures; a “合计” anywhere)."""
+    cell holds what its column held above or is meant for (words under words, figures under figures; a “合计”
+    anywhere)."""
     if prev.code_col is not None and prev.code_col in layout.code_cols:
         return True
     seen: dict[int, set[bool]] = {}
     for t in out.tables:
         if t.title_loc == prev.title_loc and t.kind == prev.kind:
+            seen.setdefault(t.label_col, set()).add(False)
+            for c in t.numeric_columns:  # a figure column that happened to be empty above
+                seen.setdefault(c.index, set()).add(True)
             for r in t.rows:
                 for i, cell in enumerate(r.cells):
                     if cell.strip():
@@ -177,12 +187,13 @@ def _continues(out: Recognised, prev: Table, rows: list[RawRow], layout: GridLay
     return any(figure for _, figure in cells) and all(figure in seen.get(i, ()) for i, figure in cells)
 
 
-def _reread(vocab: Vocabulary, out: Recognised, prev: Table, rows: list[RawRow], start: int) -> bool:
-    """A headerless continuation read together with the part above, as if the page had not broken: the
-    part above may be too short to show its code column. False when the whole no longer reads as one grid."""
+def _reread(vocab: Vocabulary, out: Recognised, prev: Table, rows: list[RawRow], start: int) -> GridLayout | None:
+    """A continuation read together with the part above, as if the page had not broken: the part above may
+    be too short to show its code column, or hold only the first header row. None when the whole no longer
+    reads as one grid with a header; else its layout."""
     layout = analyse([r.cells for r in rows])
     if layout is None or not layout.header_rows:
-        return False
+        return None
     idx = len(out.tables)
     while idx > 0 and out.tables[idx - 1].title_loc == prev.title_loc and out.tables[idx - 1].kind == prev.kind:
         idx -= 1
@@ -191,7 +202,7 @@ def _reread(vocab: Vocabulary, out: Recognised, prev: Table, rows: list[RawRow],
     starts = (*first.fragments, start)
     del out.tables[idx:]
     out.tables.extend(replace(t, fragments=starts) for t in _split_panels(vocab, table, rows, layout))
-    return True
+    return layout
 
 
 def _panel_rows(out: Recognised, prev: Table, extra: Table, rows: list[RawRow], layout: GridLayout) -> list[Table]:
