@@ -61,6 +61,13 @@ class Document:
     encoding: str = "utf-8"
     warnings: tuple[str, ...] = ()
 
+    def locate(self, loc: Location) -> Location:
+        """A bare line number's ``loc`` with the page (sheet, cell) of that line: evidence cites the page."""
+        if loc.page is not None or loc.sheet is not None or loc.cell is not None or not 1 <= loc.line <= len(self.lines):
+            return loc
+        full = self.lines[loc.line - 1].loc
+        return loc if full.line != loc.line else full
+
 
 @dataclass(frozen=True, slots=True)
 class Column:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -94,7 +95,7 @@ def extract(doc: Document, vocab: Vocabulary,
     facts.extend(change_statements(paras, vocab.statements, year if isinstance(year, int) else None,
                                    aliases + [(name, "code." + code) for name, code in subjects.items()]))
     facts.extend(performance_facts(doc, tables, vocab.performance, paras))
-    return rec, meta, facts
+    return rec, meta, [f if (loc := doc.locate(f.loc)) == f.loc else replace(f, loc=loc) for f in facts]
 
 
 def audit_document(doc: Document, vocab: Vocabulary, rules: Sequence[Any]) -> DocumentResult:

@@ -164,11 +164,13 @@ def test_json_format_does_not_import_the_terminal_reporter(tmp_path: Path) -> No
         "except SystemExit:\n"
         "    pass\n"
         "print('terminal' if 'auditor.reporters.terminal' in sys.modules else 'no terminal', file=sys.stderr)\n"
+        "print('pdf:', *(m for m in ('pdfplumber', 'pdfminer', 'pypdfium2', 'auditor.ingest.pdf') if m in sys.modules),"
+        " file=sys.stderr)\n"
     )
     env = dict(os.environ, AUDITOR_CACHE=str(tmp_path / "cache"))
     proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert json.loads(proc.stdout)["schema"] == "auditor.report/v1"
-    assert proc.stderr.strip().splitlines()[-1] == "no terminal"
+    assert proc.stderr.strip().splitlines()[-2:] == ["no terminal", "pdf:"]  # the PDF libraries load for PDFs only
 
 
 def test_registry_lists_and_renders_every_format() -> None:

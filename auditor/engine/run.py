@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from auditor.engine.context import Context
@@ -41,5 +42,11 @@ def run_rules(rules: list[Any], ctx: Context) -> tuple[list[Finding], list[RuleO
         status, found = KINDS[rule.kind](rule, ctx)
         reason = not_applicable_reason(rule, ctx) if status == "not_applicable" else ("", "")
         outcomes.append(RuleOutcome(rule.id, status, *reason))  # type: ignore[arg-type]
-        findings.extend(found)
+        findings.extend(_paged(f, ctx) for f in found)
     return findings, outcomes
+
+
+def _paged(finding: Finding, ctx: Context) -> Finding:
+    """Evidence a rule cited by line number alone gets the page of that line (PDF)."""
+    ev = tuple(replace(e, loc=ctx.doc.locate(e.loc)) for e in finding.evidence)
+    return finding if ev == finding.evidence else replace(finding, evidence=ev)

@@ -84,8 +84,9 @@ def paragraphs(doc: Document) -> list[Paragraph]:
             text = _norm_chars(vline.chars)
             if not text or _PAGE_LINE.match(vline.raw):
                 continue
-            if buf and (buf[-1][0] in _END or _HEADING.match(vline.raw) or (heading_only and blank)):
-                flush()
+            if buf and (buf[-1][0] in _END or _HEADING.match(vline.raw)
+                        or (heading_only and (blank or len(buf) * 5 <= len(text) * 4))):
+                flush()  # a heading line shorter than the next line ended there: the page has no blank lines
             heading_only = not buf and _is_heading_line(vline.raw, len(text))
             buf.extend(text)
             raw.append(vline.raw.strip())

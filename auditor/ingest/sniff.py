@@ -19,7 +19,6 @@ class IngestError(Exception):
 
 
 _MAGIC = {
-    b"%PDF": ("pdf", "PDF 文件暂不支持直接读取，请先转换为文本（.txt）", "PDF input is not supported yet; convert it to text first"),
     b"PK\x03\x04": ("zip", "Office/ZIP 文件暂不支持，请先转换为文本（.txt）", "Office/ZIP input is not supported yet; convert it to text first"),
     b"\xd0\xcf\x11\xe0": ("ole", "旧版 Office 文件暂不支持，请先转换为文本（.txt）", "legacy Office input is not supported yet"),
 }
@@ -38,6 +37,11 @@ def read_document(path: Path, data: bytes | None = None) -> Document:
     sha = hashlib.sha256(data).hexdigest()
     if not data.strip():
         raise IngestError("empty", "文件为空，没有可审核的内容", "the file is empty")
+    pdf_at = data.find(b"%PDF-", 0, 1024)
+    if pdf_at >= 0 and b"\n" not in data[:pdf_at]:  # a few junk bytes may come first, as readers allow
+        from auditor.ingest.pdf import read_pdf
+
+        return read_pdf(str(path), data, sha)
     for magic, (fmt, zh, en) in _MAGIC.items():
         if data.startswith(magic):
             raise IngestError(f"unsupported_{fmt}", zh, en)

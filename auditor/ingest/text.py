@@ -38,23 +38,28 @@ def _header_word(text: str) -> bool:
     return _caption(text, 12)
 
 
-_OUTLINE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|其中)")
+_OUTLINE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|[①-⑳]|其中)")
 
 
 def _outline_label(text: str) -> bool:
-    """“二、事业收入”: a row label; a table's title (…表) never is one."""
+    """“二、事业收入”, “①公务用车购置费”: a row label; a table's title (…表) never is one."""
     return bool(_OUTLINE.match(text)) and _caption(text, 24) and "表" not in text
 
 
+def _row_label(text: str) -> bool:
+    """A short caption without digits, punctuation or “表”: what a row label left alone on its line looks like."""
+    return _caption(text, 24) and "表" not in text
+
+
 def _label_only_row(lines: list[Line], i: int) -> bool:
-    """An outline label whose cells PDF extraction dropped, inside a run of such lines that ends in a
-    grid row: a table row, not prose."""
-    if not _outline_label(lines[i].text):
+    """A row label whose cells PDF extraction dropped (its empty cells were trailing), inside a run of such
+    lines that ends in a grid row: a table row, not prose."""
+    if not _row_label(lines[i].text):
         return False
     for nxt in lines[i + 1 : i + 8]:
         if split_cells(nxt.text) is not None:
             return True
-        if not _outline_label(nxt.text):
+        if not _row_label(nxt.text):
             return False
     return False
 

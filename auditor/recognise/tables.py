@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from auditor.amounts import parse_amount
 from auditor.model import Column, Document, Line, Location, RawRow, Table, TRow
@@ -86,6 +86,7 @@ def recognise(doc: Document, vocab: Vocabulary) -> Recognised:
     prev: Table | None = None
     prev_header: str | None = None
     prev_width = 0
+    prev_rows: list[RawRow] = []  # the grid rows of ``prev`` so far, its header first
     for block in doc.blocks:
         if block.kind == "text":
             text_since.extend(block.lines)
@@ -112,18 +113,29 @@ def recognise(doc: Document, vocab: Vocabulary) -> Recognised:
             kind_id = title[1]
             table = _build(vocab, kind_id, title[0].text, title[0].loc, unit, grid_rows, None, title[2])
             out.tables.append(table)
-            prev, prev_header, prev_width = table, None, 0
+            prev, prev_header, prev_width, prev_rows = table, None, 0, grid_rows
             continue
         header_sig = "|".join(normalise("".join(h)) for h in layout.header_rows)
         if title is not None:
             table = _build(vocab, title[1], title[0].text, title[0].loc, unit, grid_rows, layout, title[2])
             out.tables.extend(_split_panels(vocab, table, grid_rows, layout))
-            prev, prev_header, prev_width = out.tables[-1], header_sig, layout.width
+            prev, prev_header, prev_width, prev_rows = out.tables[-1], header_sig, layout.width, grid_rows
             continue
+        if prev is not None and not prev.rows and prev_rows and _only_noise(context):
+            whole = _reread(vocab, out, prev, prev_rows + grid_rows, first_line)  # a header broken by the page
+            if whole is not None:
+                prev, prev_rows, prev_width = out.tables[-1], prev_rows + grid_rows, whole.width
+                prev_header = "|".join(normalise("".join(h)) for h in whole.header_rows)
+                continue
         if prev is not None and _only_noise(context) and (
             (header_sig and prev_header and _same_header(header_sig, prev_header))
-            or (not header_sig and layout.width == prev_width and prev_header is not None and _continues(prev, grid_rows, layout))
+            or (not header_sig and layout.width <= prev_width and prev_header is not None
+                and _continues(out, prev, grid_rows, layout))
         ):
+            prev_rows = prev_rows + grid_rows[layout.first_data :]
+            if not header_sig and _reread(vocab, out, prev, prev_rows, first_line) is not None:
+                prev = out.tables[-1]
+                continue
             extra = _build(vocab, prev.kind, prev.title, prev.title_loc, unit or prev.unit, grid_rows, layout, prev.confidence)
             _stitch(out, prev, _panel_rows(out, prev, extra, grid_rows, layout))
             prev = out.tables[-1]
@@ -131,9 +143,9 @@ def recognise(doc: Document, vocab: Vocabulary) -> Recognised:
         hk = header_kind(vocab, " ".join(" ".join(h) for h in layout.header_rows) + " " + " ".join(
             " ".join(r.cells) for r in grid_rows[layout.first_data :]))
         if hk is not None and header_sig:
-            table = _build(vocab, hk.id, "", Location(first_line), unit, grid_rows, layout, 0.6)
+            table = _build(vocab, hk.id, "", rows[0].loc, unit, grid_rows, layout, 0.6)
             out.tables.extend(_split_panels(vocab, table, grid_rows, layout))
-            prev, prev_header, prev_width = out.tables[-1], header_sig, layout.width
+            prev, prev_header, prev_width, prev_rows = out.tables[-1], header_sig, layout.width, grid_rows
             continue
         amounts = sum(1 for r in grid_rows for c in r.cells  # 12.50 or 1,250,000: an amount, not a code or a count
                       if (a := parse_amount(c)) is not None and (a.decimals > 0 or "," in c))
@@ -144,7 +156,7 @@ def recognise(doc: Document, vocab: Vocabulary) -> Recognised:
             else:
                 out.fragments.append(Fragment(first_line, last_line, "表格未能识别（标题或表头不在词汇表中），未据此判断",
                                               "table not recognised (title or header unknown): not checked"))
-        prev, prev_header, prev_width = None, None, 0
+        prev, prev_header, prev_width, prev_rows = None, None, 0, []
     return out
 
 
@@ -154,9 +166,43 @@ def _same_header(a: str, b: str) -> bool:
     return a == b or fuzz.ratio(a, b) >= 90 or (min(len(a), len(b)) >= 8 and (a.startswith(b) or b.startswith(a)))
 
 
-def _continues(prev: Table, rows: list[RawRow], layout: GridLayout) -> bool:
-    """A headerless part continues the table above when its codes sit in the same column."""
-    return prev.code_col is not None and prev.code_col in layout.code_cols
+def _continues(out: Recognised, prev: Table, rows: list[RawRow], layout: GridLayout) -> bool:
+    """A headerless part continues the table above when its codes sit in the same column, or when every
+    cell holds what its column held above or is meant for (words under words, figures under figures; a “合计”
+    anywhere)."""
+    if prev.code_col is not None and prev.code_col in layout.code_cols:
+        return True
+    seen: dict[int, set[bool]] = {}
+    for t in out.tables:
+        if t.title_loc == prev.title_loc and t.kind == prev.kind:
+            seen.setdefault(t.label_col, set()).add(False)
+            for c in t.numeric_columns:  # a figure column that happened to be empty above
+                seen.setdefault(c.index, set()).add(True)
+            for r in t.rows:
+                for i, cell in enumerate(r.cells):
+                    if cell.strip():
+                        seen.setdefault(i, set()).add(parse_amount(cell) is not None)
+    cells = [(i, parse_amount(c) is not None) for r in rows for i, c in enumerate(r.cells)
+             if c.strip() and normalise(c) not in _TOTAL_WORDS]
+    return any(figure for _, figure in cells) and all(figure in seen.get(i, ()) for i, figure in cells)
+
+
+def _reread(vocab: Vocabulary, out: Recognised, prev: Table, rows: list[RawRow], start: int) -> GridLayout | None:
+    """A continuation read together with the part above, as if the page had not broken: the part above may
+    be too short to show its code column, or hold only the first header row. None when the whole no longer
+    reads as one grid with a header; else its layout."""
+    layout = analyse([r.cells for r in rows])
+    if layout is None or not layout.header_rows:
+        return None
+    idx = len(out.tables)
+    while idx > 0 and out.tables[idx - 1].title_loc == prev.title_loc and out.tables[idx - 1].kind == prev.kind:
+        idx -= 1
+    first = out.tables[idx]
+    table = _build(vocab, prev.kind, prev.title, prev.title_loc, first.unit, rows, layout, prev.confidence)
+    starts = (*first.fragments, start)
+    del out.tables[idx:]
+    out.tables.extend(replace(t, fragments=starts) for t in _split_panels(vocab, table, rows, layout))
+    return layout
 
 
 def _panel_rows(out: Recognised, prev: Table, extra: Table, rows: list[RawRow], layout: GridLayout) -> list[Table]:
