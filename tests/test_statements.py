@@ -264,3 +264,10 @@ SUBJECT_ROW = TITLE + """2025年部门支出预算表
 def test_a_subject_named_without_its_figure_takes_its_row(ruleset: Any) -> None:
     assert _sev(ruleset, SUBJECT_ROW.format(rate="25.00")) == []
     assert _sev(ruleset, SUBJECT_ROW.format(rate="20.00")) == ["error"]
+
+
+def test_a_name_spelled_out_within_another_is_the_same_name(ruleset: Any) -> None:
+    text = TITLE + "本单位2025年财政拨款预算支出 1,100.00 万元，占本年支出合计的 100%。与上年相比，财政拨款支出增加 100.00\n" \
+        "万元，增长 {rate} %。\n"
+    assert _sev(ruleset, text.format(rate="10.00")) == []
+    assert _sev(ruleset, text.format(rate="12.00")) == ["error"]

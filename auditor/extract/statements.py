@@ -242,7 +242,15 @@ def _name_before(text: str, pos: int, lo: int, g: _Grammar) -> str:
 
 
 def _same_name(a: str, b: str) -> bool:
-    return len(a) >= 2 and len(b) >= 2 and (a in b or b in a)
+    """One name inside the other, or (four characters at least) spelled out within it: 财政拨款支出 is
+    财政拨款预算支出 without the 预算."""
+    if len(a) < 2 or len(b) < 2:
+        return False
+    if a in b or b in a:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    rest = iter(long_)
+    return len(short) >= 4 and all(ch in rest for ch in short)
 
 
 def _flat_statement(p: Paragraph, toks: Sequence[Token], m: re.Match[str], g: _Grammar, year: int | None,
