@@ -186,6 +186,7 @@ def _run(
     packs: list[str],
     jobs: int,
     show_progress: bool,
+    timeout: float | None = None,
 ) -> Report:
     from auditor import api
     from auditor.model import Report
@@ -211,9 +212,9 @@ def _run(
                 def step(_result: DocumentResult) -> None:
                     bar.advance(task)
 
-                parts.extend(api.check_paths(files, vocab, rules, packs, jobs, step).documents)
+                parts.extend(api.check_paths(files, vocab, rules, packs, jobs, step, timeout).documents)
         else:
-            parts.extend(api.check_paths(files, vocab, rules, packs, jobs).documents)
+            parts.extend(api.check_paths(files, vocab, rules, packs, jobs, timeout=timeout).documents)
     return Report(tuple(parts), tuple(packs), len(rules), __version__)
 
 
@@ -251,6 +252,9 @@ def check(
     rules_dir: Annotated[
         Path | None, typer.Option("--rules", help="使用另一个规则目录（含 concepts.yaml）。")
     ] = None,
+    timeout: Annotated[
+        float | None, typer.Option("--timeout", min=0, help="每份文件最多审核的秒数，超时记为错误并继续（默认不限）。")
+    ] = None,
 ) -> None:
     """审核公开文件：核对表内、表间和说明与表格的一致性。"""
     fmt = _choice(fmt, FORMATS, "--format")
@@ -278,7 +282,7 @@ def check(
         )
 
     show_progress = not quiet and len(files) > 3 and sys.stderr.isatty()
-    report = _run(files, stdin, vocab, rules, packs, jobs or os.cpu_count() or 1, show_progress)
+    report = _run(files, stdin, vocab, rules, packs, jobs or os.cpu_count() or 1, show_progress, timeout)
 
     detail = "quiet" if quiet else "verbose" if verbose else "normal"
     color = fmt == "rich" and _wants_color(output)

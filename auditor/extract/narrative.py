@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from auditor.amounts import Amount, parse_amount
 from auditor.extract.classes import subject_ok
-from auditor.model import Document, Fact, Line, Location
+from auditor.model import Document, Fact, Location
 
 _END = "。！？；;!?"
 _PAGE_LINE = re.compile(r"^\s*(?:[-—–]\s*)?\d{1,3}(?:\s*[-—–])?\s*$|^\s*第\s*\d+\s*页")
@@ -25,24 +27,54 @@ _RATIO = re.compile(r"决算数?(?:为|是|占|达到?)(?:年初)?(?:调整)?预
 _LIST_ITEM = re.compile(r"^(?:\d{1,2}[、.．](?!\d)|[(（][一二三四五六七八九十\d]{1,3}[)）]|[①-⑳])")
 
 
+RAW_SNIPPET = 200
+
+
+class LineMap:
+    """The line of each character of a paragraph, stored per line (start offset, line number) rather than
+    per character: ``lines[i]`` finds character i's line by bisection. A paragraph of a huge document
+    that never ends a sentence costs two integers per line, not a tuple per character."""
+
+    __slots__ = ("_lines", "_starts")
+
+    def __init__(self, starts: list[int], lines: list[int]) -> None:
+        self._starts = array("q", starts)
+        self._lines = array("q", lines)
+
+    def __getitem__(self, index: int) -> int:
+        return self._lines[bisect_right(self._starts, index) - 1]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LineMap) and (self._starts, self._lines) == (other._starts, other._lines)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     text: str  # normalised (NFKC, no spaces or quotes)
-    lines: tuple[int, ...]  # line of each character
-    raw: str
+    lines: LineMap  # line of each character
+    raw: str  # the start of the paragraph as printed (RAW_SNIPPET characters at most): evidence snippets
 
 
 def paragraphs(doc: Document) -> list[Paragraph]:
     """Join wrapped prose lines into paragraphs; a heading or a finished sentence starts a new one."""
     out: list[Paragraph] = []
-    buf: list[tuple[str, int]] = []
+    parts: list[str] = []
+    starts: list[int] = []
+    numbers_: list[int] = []
     raw: list[str] = []
+    size = 0
 
     def flush() -> None:
-        if buf:
-            out.append(Paragraph("".join(ch for ch, _ in buf), tuple(n for _, n in buf), "".join(raw)))
-            buf.clear()
+        nonlocal size
+        if parts:
+            out.append(Paragraph("".join(parts), LineMap(starts, numbers_), "".join(raw)[:RAW_SNIPPET]))
+            parts.clear()
+            starts.clear()
+            numbers_.clear()
             raw.clear()
+            size = 0
 
     heading_only = False  # the buffer holds one short numbered heading line and nothing else
     for block in doc.blocks:
@@ -53,14 +85,18 @@ def paragraphs(doc: Document) -> list[Paragraph]:
         for line in block.lines:
             blank = last_no >= 0 and line.loc.line > last_no + 1  # readers drop blank lines from prose blocks
             last_no = line.loc.line
-            text = _norm_chars(line)
+            text = _norm_text(line.text)
             if not text or _PAGE_LINE.match(line.text):
                 continue
-            if buf and (buf[-1][0] in _END or _HEADING.match(line.text) or (heading_only and blank)):
+            if parts and (parts[-1][-1] in _END or _HEADING.match(line.text) or (heading_only and blank)):
                 flush()
-            heading_only = not buf and _is_heading_line(line.text, len(text))
-            buf.extend(text)
-            raw.append(line.text.strip())
+            heading_only = not parts and _is_heading_line(line.text, len(text))
+            parts.append(text)
+            starts.append(size)
+            numbers_.append(line.loc.line)
+            size += len(text)
+            if sum(map(len, raw)) < RAW_SNIPPET:
+                raw.append(line.text.strip())
         flush()
     return out
 
@@ -72,13 +108,11 @@ def _is_heading_line(text: str, length: int) -> bool:
         and not re.search(r"\d\.\d|万|元|%", stripped)
 
 
-def _norm_chars(line: Line) -> list[tuple[str, int]]:
-    out = []
-    for ch in unicodedata.normalize("NFKC", line.text):
-        if ch.isspace() or ch in "“”\"'‘’「」":
-            continue
-        out.append((ch, line.loc.line))
-    return out
+_DROPPED = re.compile("[\\s“”\"'‘’「」]+")
+
+
+def _norm_text(text: str) -> str:
+    return _DROPPED.sub("", unicodedata.normalize("NFKC", text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +172,7 @@ def narrative_facts(doc: Document, aliases: list[tuple[str, str]], year: int | N
         for i, tok in enumerate(toks):
             before = p.text[max(0, tok.start - 40) : tok.start]
             loc = Location(p.lines[tok.start])
-            snippet = p.raw[:200]
+            snippet = p.raw
             if tok.unit == "%":
                 facts.extend(_share_or_rate(p, toks, i, aliases, loc, snippet, pi, intro))
                 continue
@@ -300,11 +334,11 @@ def _count_groups(p: Paragraph, pi: int) -> list[Fact]:
             continue
         gid = f"{pi}.{g}"
         out.append(Fact("count.total", total, "text", Location(p.lines[m.start(1)]), p.text[m.start():m.start(1)],
-                        text=p.raw[:200], kind="count", extra=(("group", gid), ("unit", unit))))
+                        text=p.raw, kind="count", extra=(("group", gid), ("unit", unit))))
         for text, pos in parts:
             a = parse_amount(text, unit)
             if a is not None:
                 label = re.split(r"[、，,：:]", p.text[max(m.start(3), pos - 12) : pos])[-1]
-                out.append(Fact("count.part", a, "text", Location(p.lines[pos]), label, text=p.raw[:200], kind="count",
+                out.append(Fact("count.part", a, "text", Location(p.lines[pos]), label, text=p.raw, kind="count",
                                 extra=(("group", gid), ("unit", unit))))
     return out

@@ -61,10 +61,13 @@ def _label_only_row(lines: list[Line], i: int) -> bool:
 
 def read_text(path: str, data: bytes, sha256: str) -> Document:
     text, encoding, warnings = decode_bytes(data)
-    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    page = 1 if "\f" in text else None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    raw_lines = text.split("\n")
+    del text  # the lines hold it now: a large file is not kept twice
     if raw_lines and raw_lines[-1] == "":
         raw_lines.pop()
-    page = 1 if "\f" in text else None
     lines: list[Line] = []
     for number, raw in enumerate(raw_lines, start=1):
         if "\f" in raw and page is not None:
