@@ -36,6 +36,8 @@ COLUMNS = (
     "source",
     "line",
     "page",
+    "sheet",
+    "cell",
 )
 # Money units are those the recogniser reads from “单位：” lines (元/千元/万元/亿元); count units are those
 # the narrative states counts in (人员5人, 车辆2辆, 项目3个, 培训20人次); "" is a figure without a unit.
@@ -85,6 +87,8 @@ def _row(path: str, fact: Fact, titles: Sequence[str], units: Sequence[str | Non
         "source": fact.source,
         "line": fact.loc.line,
         "page": fact.loc.page,
+        "sheet": fact.loc.sheet,  # a spreadsheet's figures: the sheet and cell they were read from
+        "cell": fact.loc.cell,
     }
 
 
@@ -148,6 +152,8 @@ def fact_schema() -> Any:
             "source": pa.Column(str, pa.Check.isin(["table", "text"])),
             "line": pa.Column(int, pa.Check.ge(1)),
             "page": pa.Column("Int64", pa.Check.ge(1), nullable=True),
+            "sheet": pa.Column(str, nullable=True),
+            "cell": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{1,3}[1-9]\d*$"), nullable=True),
         },
         checks=[
             pa.Check(

@@ -22,6 +22,7 @@ _ALIASES = {"gbk": "gb18030", "gb2312": "gb18030", "x-gbk": "gb18030", "cp936": 
 _IGNORED = {"script", "style", "noscript", "template", "head", "svg", "object", "iframe"}
 _BREAKS = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "header", "footer",
            "ul", "ol", "blockquote", "pre", "hr", "dd", "dt", "dl", "caption", "title", "body", "center", "form"}
+_PARAGRAPHS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "div", "blockquote", "pre", "dd", "dt", "title"}
 _SPACE = re.compile(r"\s+")
 _MAX_SPAN = 100
 
@@ -117,6 +118,8 @@ class _Reader(HTMLParser):
             self._end_row(table)
         elif tag in _BREAKS:
             self._break()
+            if not self.tables and tag in _PARAGRAPHS and self.lines and self.lines[-1]:
+                self.lines.append("")  # a paragraph ends here, as a blank line ends it in a text file
 
     def handle_data(self, data: str) -> None:
         if self.ignored:

@@ -9,7 +9,8 @@ label-only table row.
 
 Numbers keep the form the sheet shows: ``format_number`` reads the cell's number format (decimals,
 thousands separator, percent, the zero section of accounting formats); "General" prints the shortest
-decimal that round-trips the stored binary value.
+decimal that round-trips the stored binary value. A negative number is always printed with a minus
+sign, also where its format shows it red or in brackets, so that no figure loses its sign.
 """
 
 from __future__ import annotations
@@ -53,10 +54,11 @@ def format_number(value: float | int | Decimal, fmt: str | None) -> str:
     sections = _sections(fmt or "General")
     section = sections[0]
     if exact == 0 and len(sections) >= 3:
-        zero = _QUOTED.sub(lambda m: m.group(0)[1:-1] if m.group(0).startswith('"') else "", sections[2]).strip()
-        if zero and not re.search(r"[0#?]", zero):
-            return zero  # accounting formats print a zero as "-"
         section = sections[2]
+        literal = "".join(m[1:-1] if m.startswith('"') else m[1:] if m.startswith("\\") else ""
+                          for m in _QUOTED.findall(section)).strip()
+        if literal and not re.search(r"[0#]", _QUOTED.sub("", section)):
+            return literal  # accounting formats print a zero as "-" (its ?? only pad)
     elif exact < 0 and len(sections) >= 2:
         section = sections[1]
     code = _QUOTED.sub("", section)
@@ -107,6 +109,8 @@ def _line_text(cells: tuple[tuple[int, str], ...], first: int, width: int = 0) -
 def sheet_lines(sheets: Iterable[tuple[str, Iterable[SheetRow]]], start: int = 1) -> list[Line]:
     """The rendering of every sheet, one line per row; runs of empty rows become one blank line.
 
+    Rows with no empty row between them form a run (a table with its title, or prose); a run's grid rows
+    start at its first used column and are padded to its width, as a text rendering keeps empty cells.
     A blank line separates sheets, so that a table never runs on from one sheet into the next.
     """
     lines: list[Line] = []
@@ -118,30 +122,36 @@ def sheet_lines(sheets: Iterable[tuple[str, Iterable[SheetRow]]], start: int = 1
         if lines:
             lines.append(Line("", Location(number, sheet=name)))
             number += 1
-        first = min(c for r in kept for c, _ in r.cells)
-        previous_row = None
-        for i, row in enumerate(kept):
-            if previous_row is not None and row.number > previous_row + 1:
+        for k, run in enumerate(_runs(kept)):
+            if k:
                 lines.append(Line("", Location(number, sheet=name)))
                 number += 1
-            previous_row = row.number
-            width = 0
-            if len(row.cells) == 1 and _between_grid_rows(kept, i):
-                width = 2  # a label-only table row: keep it a grid row
-            loc = Location(number, sheet=name, cell=f"{column_letters(first)}{row.number}")
-            text = _line_text(row.cells, first, width) if len(row.cells) > 1 or width else row.cells[0][1]
-            lines.append(Line(text, loc))
-            number += 1
+            grid = [r for r in run if len(r.cells) > 1]
+            first = min(c for r in grid or run for c, _ in r.cells)
+            width = max((max(c for c, _ in r.cells) - first + 1 for r in grid), default=2)
+            for i, row in enumerate(run):
+                in_grid = len(row.cells) > 1 or _between_grid_rows(run, i)
+                anchor = first if in_grid else row.cells[0][0]
+                loc = Location(number, sheet=name, cell=f"{column_letters(anchor)}{row.number}")
+                lines.append(Line(_line_text(row.cells, first, width) if in_grid else row.cells[0][1], loc))
+                number += 1
     return lines
 
 
+def _runs(rows: list[SheetRow]) -> list[list[SheetRow]]:
+    """Rows with no empty row between them."""
+    runs: list[list[SheetRow]] = []
+    for row in rows:
+        if runs and row.number == runs[-1][-1].number + 1:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    return runs
+
+
 def _between_grid_rows(rows: list[SheetRow], i: int) -> bool:
-    """A one-cell row directly under and over rows of several cells (no empty row between)."""
-    if i == 0 or i + 1 >= len(rows):
-        return False
-    above, below = rows[i - 1], rows[i + 1]
-    return (above.number == rows[i].number - 1 and below.number == rows[i].number + 1
-            and len(above.cells) > 1 and len(below.cells) > 1)
+    """A one-cell row of a run directly between rows of several cells: a label-only table row."""
+    return 0 < i < len(rows) - 1 and len(rows[i - 1].cells) > 1 and len(rows[i + 1].cells) > 1
 
 
 def limited(rows: Iterator[SheetRow], budget: list[int]) -> Iterator[SheetRow]:
