@@ -71,6 +71,11 @@ def test_xlsx_evidence_names_sheet_and_cell(ruleset: tuple[object, list[object],
         cell = book[e.loc.sheet][e.loc.cell]
         printed = format_number(cell.value, cell.number_format) if isinstance(cell.value, float | int) else cell.value
         assert Decimal(str(printed).replace(",", "")) == Decimal(e.value.replace(",", ""))
+    narrative = [e for f in doc.findings for e in f.evidence if e.source == "text"]
+    assert narrative and any(e.loc.sheet and e.loc.cell for e in narrative)
+    for e in narrative:
+        if e.loc.cell:  # a prose cell holds the sentence the figure was read from
+            assert e.value.rstrip("%") in book[e.loc.sheet][e.loc.cell].value.replace(",", "")
 
 
 def test_extract_rows_carry_sheet_and_cell() -> None:
@@ -228,3 +233,30 @@ def test_office_bytes_from_stdin(ruleset: tuple[object, list[object], list[str]]
     doc = api.check_bytes("-", data, vocab, rules, packs).documents[0]
     assert findings_key(doc) == findings_key(_audit(SAMPLES / "02_defective_budget.txt", ruleset))
     assert io.BytesIO(data).read(2) == b"PK"
+
+
+def test_docx_merged_cells_print_once_in_document_order(tmp_path: Path) -> None:
+    docx = pytest.importorskip("docx")
+    doc = docx.Document()
+    doc.add_paragraph("单位：万元")
+    table = doc.add_table(rows=3, cols=3)
+    table.cell(0, 0).merge(table.cell(1, 0)).text = "项目"  # vertical merge
+    table.cell(0, 1).merge(table.cell(0, 2)).text = "金额"  # horizontal merge
+    table.cell(1, 1).text, table.cell(1, 2).text = "预算", "决算"
+    for c, text in enumerate(("合计", "3.00", "2.00")):
+        table.cell(2, c).text = text
+    doc.add_paragraph("注：本表为示例。")
+    path = tmp_path / "merged.docx"
+    doc.save(str(path))
+    read = read_document(path)
+    assert [line.text for line in read.lines] == ["单位：万元", "项目\t金额\t", "\t预算\t决算", "合计\t3.00\t2.00", "",
+                                                  "注：本表为示例。"]
+    assert [b.kind for b in read.blocks] == ["text", "grid", "text"]
+
+
+def test_html_layout_table_holds_the_data_table() -> None:
+    page = ("<table><tr><td>部门预算公开</td></tr><tr><td>"
+            "<table><tr><td>项目</td><td>金额</td></tr><tr><td>合计</td><td>1.00</td></tr></table>"
+            "</td></tr><tr><td>说明文字</td></tr></table>")
+    doc = read_html("x.html", page.encode(), "")
+    assert [line.text for line in doc.lines if line.text] == ["部门预算公开", "项目\t金额", "合计\t1.00", "说明文字"]

@@ -35,17 +35,20 @@ class LineMap:
     per character: ``lines[i]`` finds character i's line by bisection. A paragraph of a huge document
     that never ends a sentence costs two integers per line, not a tuple per character."""
 
-    __slots__ = ("_lines", "_starts")
+    __slots__ = ("_locs", "_starts")
 
-    def __init__(self, starts: list[int], lines: list[int]) -> None:
+    def __init__(self, starts: list[int], locs: list[Location]) -> None:
         self._starts = array("q", starts)
-        self._lines = array("q", lines)
+        self._locs = locs  # the lines' own Locations (shared, not copied): page, sheet and cell included
 
     def __getitem__(self, index: int) -> int:
-        return self._lines[bisect_right(self._starts, index) - 1]
+        return self.loc(index).line
+
+    def loc(self, index: int) -> Location:
+        return self._locs[bisect_right(self._starts, index) - 1]
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, LineMap) and (self._starts, self._lines) == (other._starts, other._lines)
+        return isinstance(other, LineMap) and (self._starts, self._locs) == (other._starts, other._locs)
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -62,17 +65,17 @@ def paragraphs(doc: Document) -> list[Paragraph]:
     out: list[Paragraph] = []
     parts: list[str] = []
     starts: list[int] = []
-    numbers_: list[int] = []
+    locs: list[Location] = []
     raw: list[str] = []
     size = 0
 
     def flush() -> None:
         nonlocal size
         if parts:
-            out.append(Paragraph("".join(parts), LineMap(starts, numbers_), "".join(raw)[:RAW_SNIPPET]))
+            out.append(Paragraph("".join(parts), LineMap(starts.copy(), locs.copy()), "".join(raw)[:RAW_SNIPPET]))
             parts.clear()
             starts.clear()
-            numbers_.clear()
+            locs.clear()
             raw.clear()
             size = 0
 
@@ -93,7 +96,7 @@ def paragraphs(doc: Document) -> list[Paragraph]:
             heading_only = not parts and _is_heading_line(line.text, len(text))
             parts.append(text)
             starts.append(size)
-            numbers_.append(line.loc.line)
+            locs.append(line.loc)
             size += len(text)
             if sum(map(len, raw)) < RAW_SNIPPET:
                 raw.append(line.text.strip())
@@ -171,7 +174,7 @@ def narrative_facts(doc: Document, aliases: list[tuple[str, str]], year: int | N
         facts.extend(_count_groups(p, pi))
         for i, tok in enumerate(toks):
             before = p.text[max(0, tok.start - 40) : tok.start]
-            loc = Location(p.lines[tok.start])
+            loc = p.lines.loc(tok.start)
             snippet = p.raw
             if tok.unit == "%":
                 facts.extend(_share_or_rate(p, toks, i, aliases, loc, snippet, pi, intro))
@@ -333,12 +336,12 @@ def _count_groups(p: Paragraph, pi: int) -> list[Fact]:
         if len(parts) < 2:
             continue
         gid = f"{pi}.{g}"
-        out.append(Fact("count.total", total, "text", Location(p.lines[m.start(1)]), p.text[m.start():m.start(1)],
+        out.append(Fact("count.total", total, "text", p.lines.loc(m.start(1)), p.text[m.start():m.start(1)],
                         text=p.raw, kind="count", extra=(("group", gid), ("unit", unit))))
         for text, pos in parts:
             a = parse_amount(text, unit)
             if a is not None:
                 label = re.split(r"[、，,：:]", p.text[max(m.start(3), pos - 12) : pos])[-1]
-                out.append(Fact("count.part", a, "text", Location(p.lines[pos]), label, text=p.raw, kind="count",
+                out.append(Fact("count.part", a, "text", p.lines.loc(pos), label, text=p.raw, kind="count",
                                 extra=(("group", gid), ("unit", unit))))
     return out

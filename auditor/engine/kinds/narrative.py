@@ -43,7 +43,8 @@ def _rounded(x: Decimal, decimals: int) -> Decimal:
 
 
 def _ev_text(label: str, a: Amount, line: int, f: Fact) -> Evidence:
-    return Evidence("text", label, a.show(), Location(line), None, None, f.text[:300])
+    loc = f.loc if line == f.loc.line else Location(line)  # the fact's own line keeps its page, sheet and cell
+    return Evidence("text", label, a.show(), loc, None, None, f.text[:300])
 
 
 def check_share(rule: ShareRule, ctx: Context) -> Outcome:
