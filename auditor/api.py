@@ -22,7 +22,7 @@ UNSUPPORTED_SUFFIXES = {
     ".json", ".yaml", ".yml", ".toml", ".py", ".sh", ".js", ".css", ".xml", ".ini", ".cfg", ".log",
     ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".svg",
     ".zip", ".rar", ".7z", ".gz", ".tgz", ".bz2", ".xz", ".tar",
-    ".doc", ".ppt", ".pptx", ".wps", ".et", ".dps", ".ofd", ".odt", ".ods", ".rtf",
+    ".doc", ".ppt", ".pptx", ".wps", ".dps", ".ofd", ".odt", ".ods", ".rtf",
     ".mp3", ".mp4", ".avi", ".mov", ".wav", ".exe", ".dll", ".so", ".bin", ".db", ".sqlite",
 }
 
@@ -113,6 +113,15 @@ def check_paths(paths: Sequence[Path], vocab: Any, rules: Sequence[Any], packs: 
     return Report(tuple(results), tuple(packs), len(rules), __version__)
 
 
+def unsupported_type(path: Path) -> DocError | None:
+    """The error entry of a file whose type no reader handles (by its extension), else None."""
+    suffix = path.suffix.lower()
+    if suffix not in UNSUPPORTED_SUFFIXES:
+        return None
+    return DocError("unsupported", f"不支持的文件类型（{suffix}），未审核：可审核文本、PDF、Excel、Word 和 HTML 文件",
+                    f"unsupported file type ({suffix}), not audited: text, PDF, Excel, Word and HTML files are read")
+
+
 def _audit_one(path: Path, vocab: Any, rules: Sequence[Any], timeout: float | None = None) -> DocumentResult:
     from auditor.pipeline import audit_path
 
@@ -122,11 +131,9 @@ def _audit_one(path: Path, vocab: Any, rules: Sequence[Any], timeout: float | No
         return DocumentResult(str(path), "", "error", DocError(
             "no_documents", "文件夹中没有可审核的公开文件（文本、PDF、Excel、Word 或 HTML 文件）",
             "the folder holds no disclosure files to audit (text, PDF, Excel, Word or HTML files)"))
-    suffix = path.suffix.lower()
-    if suffix in UNSUPPORTED_SUFFIXES:
-        return DocumentResult(str(path), "", "error", DocError(
-            "unsupported", f"不支持的文件类型（{suffix}），未审核：可审核文本、PDF、Excel、Word 和 HTML 文件",
-            f"unsupported file type ({suffix}), not audited: text, PDF, Excel, Word and HTML files are read"))
+    unsupported = unsupported_type(path)
+    if unsupported is not None:
+        return DocumentResult(str(path), "", "error", unsupported)
     try:
         with _deadline(timeout):
             return audit_path(path, vocab, rules)

@@ -113,7 +113,13 @@ def read_rows(
     vocab = vocab or load_vocabulary()
     rows: list[dict[str, Any]] = []
     unreadable: list[tuple[str, str, str]] = []
+    from auditor.api import unsupported_type
+
     for path in paths:
+        unsupported = unsupported_type(path)
+        if unsupported is not None:
+            unreadable.append((str(path), unsupported.message, unsupported.message_en))
+            continue
         try:
             doc = read_document(path)
         except IngestError as exc:

@@ -31,11 +31,6 @@ NAMES = ("01_consistent_budget", "02_defective_budget", "03_gbk_budget")
 FORMATS = ("xlsx", "docx", "html")
 
 
-@pytest.fixture(scope="module")
-def ruleset() -> tuple[object, list[object], list[str]]:
-    return api.load_ruleset()
-
-
 def _audit(path: Path, ruleset: tuple[object, list[object], list[str]]) -> DocumentResult:
     vocab, rules, packs = ruleset
     return api.check_paths([path], vocab, rules, packs).documents[0]
@@ -260,3 +255,36 @@ def test_html_layout_table_holds_the_data_table() -> None:
             "</td></tr><tr><td>说明文字</td></tr></table>")
     doc = read_html("x.html", page.encode(), "")
     assert [line.text for line in doc.lines if line.text] == ["部门预算公开", "项目\t金额", "合计\t1.00", "说明文字"]
+
+
+def test_extract_lists_unsupported_files_as_unreadable(tmp_path: Path) -> None:
+    from auditor.export import read_rows
+
+    shutil.copyfile(FIXTURES / "03_gbk_budget.html", tmp_path / "a.htm")
+    (tmp_path / "a.json").write_text('{"收入合计": "1.00"}', encoding="utf-8")
+    rows, unreadable = read_rows(api.expand_paths([tmp_path]))
+    assert rows and {r["document"] for r in rows} == {str(tmp_path / "a.htm")}
+    assert [(Path(p).name, "unsupported" in en) for p, _zh, en in unreadable] == [("a.json", True)]
+
+
+def test_seeds_rendered_in_every_format_give_the_findings_of_their_text(
+        seeds_dir: Path, tmp_path: Path, ruleset: tuple[object, list[object], list[str]]) -> None:
+    """The generator applied to ../shared/seeds (rendered in tmp_path, never committed)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_formats", ROOT / "tests" / "fixtures" / "make_formats.py")
+    assert spec and spec.loader
+    make = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("make_formats", make)  # its dataclass looks its module up there
+    spec.loader.exec_module(make)
+    from auditor.ingest.decode import decode_bytes
+
+    seeds = sorted(seeds_dir.glob("*.txt"))
+    assert seeds
+    for seed in seeds:
+        parts = make.items(decode_bytes(seed.read_bytes())[0])
+        rendered = [make.write_xlsx(seed.stem, parts, True, True, tmp_path), make.write_docx(seed.stem, parts, tmp_path),
+                    make.write_html(seed.stem, parts, "utf-8", tmp_path)]
+        expected = findings_key(_audit(seed, ruleset))
+        for path in rendered:
+            assert findings_key(_audit(path, ruleset)) == expected, path.name

@@ -21,11 +21,6 @@ SAMPLES = ROOT / "samples"
 FIXTURES = ROOT / "tests" / "fixtures" / "formats"
 
 
-@pytest.fixture(scope="module")
-def ruleset() -> tuple[object, list[object], list[str]]:
-    return api.load_ruleset()
-
-
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

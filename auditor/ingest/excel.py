@@ -99,6 +99,9 @@ def read_xls(path: str, data: bytes, sha256: str) -> Document:
     try:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True, logfile=io.StringIO())
     except Exception as exc:  # xlrd.XLRDError, CompDocError, struct errors on damaged files
+        if "find workbook" in str(exc):  # an OLE file without a workbook stream: a .doc or .ppt
+            raise IngestError("unsupported", "旧版 Office 文件（不是 Excel 工作簿，如 .doc/.ppt）不支持，请另存为 .docx 或文本",
+                              "a legacy Office file that is not a workbook (.doc/.ppt?): save it as .docx or text") from exc
         raise IngestError("corrupt", f".xls 文件已损坏或不是 Excel 97-2003 工作簿：{exc}",
                           f"the .xls file is damaged or not an Excel 97-2003 workbook: {exc}") from exc
     try:

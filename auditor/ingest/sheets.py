@@ -4,8 +4,8 @@ A sheet row becomes one line: its cells joined by tabs from the sheet's first us
 cell index *i* of the row is column ``first + i`` and ``Location.in_column`` can name the cell ("B12").
 A merged range prints its text in its top-left cell and leaves the others empty, as merged cells print
 (and as the text of a PDF shows them); the recogniser fills header spans from there. A row with one
-filled cell is prose (a title, “单位：万元”, a note) unless it sits between grid rows, where it is a
-label-only table row.
+filled cell is prose (a title, “单位：万元”, a note) unless it sits between grid rows or, below the
+sheet's first grid row, away from the first column: then it is a table row with its other cells empty.
 
 Numbers keep the form the sheet shows: ``format_number`` reads the cell's number format (decimals,
 thousands separator, percent, the zero section of accounting formats); "General" prints the shortest
@@ -24,7 +24,8 @@ from auditor.ingest.text import build_blocks
 from auditor.model import Document, Line, Location, column_letters
 
 MAX_COLUMNS = 512  # a row wider than this is cut: no disclosure table has more columns
-MAX_CELLS = 5_000_000  # filled cells in one workbook before it is refused as too large
+MAX_CELLS = 5_000_000
+MAX_BLANKS = 4  # blank lines for a run of empty rows  # filled cells in one workbook before it is refused as too large
 
 _QUOTED = re.compile(r'"[^"]*"|\\.|_.|\*.|\[[^\]]*\]')
 
@@ -107,10 +108,11 @@ def _line_text(cells: tuple[tuple[int, str], ...], first: int, width: int = 0) -
 
 
 def sheet_lines(sheets: Iterable[tuple[str, Iterable[SheetRow]]], start: int = 1) -> list[Line]:
-    """The rendering of every sheet, one line per row; runs of empty rows become one blank line.
+    """The rendering of every sheet, one line per row; empty rows become blank lines (``MAX_BLANKS`` at most).
 
-    Rows with no empty row between them form a run (a table with its title, or prose); a run's grid rows
-    start at its first used column and are padded to its width, as a text rendering keeps empty cells.
+    Grid rows start at the first column any grid row of the sheet uses (a table's rows keep their empty
+    leading cells, titles do not count) and are padded to the width of their run (rows with no empty row
+    between them), as a text rendering keeps empty cells.
     A blank line separates sheets, so that a table never runs on from one sheet into the next.
     """
     lines: list[Line] = []
@@ -122,15 +124,27 @@ def sheet_lines(sheets: Iterable[tuple[str, Iterable[SheetRow]]], start: int = 1
         if lines:
             lines.append(Line("", Location(number, sheet=name)))
             number += 1
-        for k, run in enumerate(_runs(kept)):
-            if k:
-                lines.append(Line("", Location(number, sheet=name)))
-                number += 1
+        seen_grid = False  # a grid row seen above on this sheet (a table may go on after an empty row)
+        first = min(c for r in [r for r in kept if len(r.cells) > 1] or kept for c, _ in r.cells)
+        previous: SheetRow | None = None
+        last_width = 0
+        for run in _runs(kept):
+            if previous is not None:  # empty rows: as many blank lines (a few at most), as a text keeps them
+                for _ in range(min(run[0].number - previous.number - 1, MAX_BLANKS)):
+                    lines.append(Line("", Location(number, sheet=name)))
+                    number += 1
+            previous = run[-1]
             grid = [r for r in run if len(r.cells) > 1]
-            first = min(c for r in grid or run for c, _ in r.cells)
             width = max((max(c for c, _ in r.cells) - first + 1 for r in grid), default=2)
+            if len(run[0].cells) > 1:  # rows without a title of their own: the table above goes on
+                width = max(width, last_width)
+            last_width = width if grid else last_width
             for i, row in enumerate(run):
-                in_grid = len(row.cells) > 1 or _between_grid_rows(run, i)
+                # one filled cell is a table row between grid rows, or below one away from the first column
+                # (“\t\t十一、节能环保支出”); above the grid it is a title or a unit line
+                in_grid = (len(row.cells) > 1 or _between_grid_rows(run, i)
+                           or (seen_grid and row.cells[0][0] != first and "单位" not in row.cells[0][1]))
+                seen_grid = seen_grid or len(row.cells) > 1
                 anchor = first if in_grid else row.cells[0][0]
                 loc = Location(number, sheet=name, cell=f"{column_letters(anchor)}{row.number}")
                 lines.append(Line(_line_text(row.cells, first, width) if in_grid else row.cells[0][1], loc))
@@ -150,8 +164,8 @@ def _runs(rows: list[SheetRow]) -> list[list[SheetRow]]:
 
 
 def _between_grid_rows(rows: list[SheetRow], i: int) -> bool:
-    """A one-cell row of a run directly between rows of several cells: a label-only table row."""
-    return 0 < i < len(rows) - 1 and len(rows[i - 1].cells) > 1 and len(rows[i + 1].cells) > 1
+    """A one-cell row of a run with rows of several cells above and below it: a label-only table row."""
+    return any(len(r.cells) > 1 for r in rows[:i]) and any(len(r.cells) > 1 for r in rows[i + 1 :])
 
 
 def limited(rows: Iterator[SheetRow], budget: list[int]) -> Iterator[SheetRow]:
