@@ -13,7 +13,7 @@ from auditor.model import DocError, DocumentResult, Report
 # Folder entries that are not documents at all: hidden files and folders (.DS_Store, .git/), the lock and
 # thumbnail files of Office and of file browsers, and the folder's own README / *.source.md notes. Every
 # other file in a folder is listed in the report: audited, or an error entry that says why not.
-JUNK_NAMES = {"thumbs.db", "desktop.ini", "readme.md", "readme.txt"}
+JUNK_NAMES = {"thumbs.db", "desktop.ini", "readme.md"}
 JUNK_PREFIXES = (".", "~$")
 SIDECAR_SUFFIXES = (".source.md",)
 # Types no reader handles: listed as "unsupported" without being read (content decides for all others,
@@ -150,9 +150,8 @@ def _deadline(seconds: float | None) -> Iterator[None]:
     import signal
     import threading
 
-    usable = (seconds is not None and seconds > 0 and hasattr(signal, "setitimer")
-              and threading.current_thread() is threading.main_thread())
-    if not usable:
+    if (seconds is None or seconds <= 0 or not hasattr(signal, "setitimer")
+            or threading.current_thread() is not threading.main_thread()):
         yield
         return
 

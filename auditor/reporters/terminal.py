@@ -127,7 +127,8 @@ def _document(lang: str, doc: DocumentResult, detail: str) -> list[_Row]:
             message = doc.error.message_en if lang == "en" else doc.error.message
             rows.append((2, 2, Text(message, style="red")))
         return rows
-    for note in doc.meta.get("warnings", ()):  # type: ignore[union-attr]
+    notes = doc.meta.get("warnings")
+    for note in notes if isinstance(notes, list) else ():
         rows.append((2, 4, Text(f"{'reading note: ' if lang == 'en' else '读取提示：'}{note}", style="yellow")))
     if detail == "verbose":
         rows.extend(_details(lang, doc))
