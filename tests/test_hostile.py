@@ -145,3 +145,14 @@ def test_cli_timeout_option(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["check", str(slow), "--timeout", "0.5", "--format", "json", "-j", "1"])
     assert result.exit_code == 1
     assert json.loads(result.stdout)["documents"][0]["error"]["code"] == "timeout"
+
+
+def test_size_caps_refuse_oversized_workbooks_and_documents(monkeypatch: pytest.MonkeyPatch) -> None:
+    from auditor.ingest import docx, excel
+
+    monkeypatch.setattr(excel, "MAX_CELLS", 50)
+    monkeypatch.setattr(docx, "MAX_BODY", 1000)
+    for name in ("01_consistent_budget.xlsx", "01_consistent_budget.docx"):
+        with pytest.raises(IngestError) as err:
+            read_document(FIXTURES / name)
+        assert err.value.code == "too_large"

@@ -17,14 +17,20 @@ from auditor.ingest.text import build_blocks
 from auditor.ingest.ziparchive import open_archive
 from auditor.model import Document, Line, Location
 
+MAX_BODY = 64 * 1024 * 1024  # word/document.xml inflated: ElementTree needs several times this in memory
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def read_docx(path: str, data: bytes, sha256: str) -> Document:
     archive = open_archive(data)
     try:
+        if archive.getinfo("word/document.xml").file_size > MAX_BODY:
+            raise IngestError("too_large", "Word 文件正文过大，不像公开文件，未读取",
+                              "the Word document's body is too large for a disclosure: not read")
         xml = archive.read("word/document.xml")
         body = ET.fromstring(xml).find(f"{_W}body")
+    except IngestError:
+        raise
     except KeyError as exc:
         raise IngestError("corrupt", "Word 文件缺少正文（word/document.xml）", "the Word file has no word/document.xml") from exc
     except Exception as exc:  # zlib, CRC, or XML errors in a damaged file
