@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from auditor.ingest.decode import decode_bytes
 from auditor.model import Block, Document, Line, Location, RawRow
@@ -105,7 +106,8 @@ def build_blocks(lines: list[Line]) -> tuple[Block, ...]:
                 rows.append(RawRow((line.text.strip(),), line.loc))  # “科目编码” wrapped onto a line of its own
                 continue
             if rows and _SPACED_ROW.match(line.text):
-                rows.append(RawRow(tuple(line.text.split()), line.loc))  # “30206 电费 235.00”: tabs lost, a row
+                # “30206 电费 235.00”: tabs lost, a row; its figures share one cell, so no column names theirs
+                rows.append(RawRow(tuple(line.text.split()), replace(line.loc, cell=None)))
                 continue
             if rows and _label_only_row(lines, i):
                 rows.append(RawRow((line.text.strip(),), line.loc))  # “二、事业收入” with its amount cells empty
