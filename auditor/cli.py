@@ -123,7 +123,7 @@ def exit_code(report: Report, fail_on: str) -> int:
 
 
 def _run(inputs: Inputs, vocab: Any, rules: list[Any], packs: list[str], jobs: int, show_progress: bool,
-         lang: str = "zh") -> Report:
+         lang: str = "zh", timeout: float | None = None) -> Report:
     from auditor import api
     from auditor.model import Report
 
@@ -149,9 +149,9 @@ def _run(inputs: Inputs, vocab: Any, rules: list[Any], packs: list[str], jobs: i
                 def step(_result: DocumentResult) -> None:
                     bar.advance(task)
 
-                parts.extend(api.check_paths(files, vocab, rules, packs, jobs, step).documents)
+                parts.extend(api.check_paths(files, vocab, rules, packs, jobs, step, timeout).documents)
         else:
-            parts.extend(api.check_paths(files, vocab, rules, packs, jobs).documents)
+            parts.extend(api.check_paths(files, vocab, rules, packs, jobs, timeout=timeout).documents)
     return Report(tuple(parts), tuple(packs), len(rules), __version__)
 
 
@@ -210,6 +210,10 @@ def check(
     write_baseline: Annotated[
         Path | None, typer.Option("--write-baseline", metavar="FILE", help="把本次发现的全部问题写成基线文件。")
     ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option("--timeout", metavar="SECONDS", help="每份文件最多审核的秒数， 超时记为错误并继续（默认不限）。"),
+    ] = None,
 ) -> None:
     """审核公开文件：核对表内、表间和说明与表格的一致性。
 
@@ -222,6 +226,8 @@ def check(
     show_info = show is not None and choice(show, ("info",), "--show", lang) == "info"
     if quiet and verbose:
         fail(say(lang, "用法错误：--quiet 和 --verbose 不能同时使用。", "usage error: --quiet and --verbose exclude each other."))
+    if timeout is not None and timeout <= 0:
+        fail(say(lang, "用法错误：--timeout 应为正数（秒）。", "usage error: --timeout takes a positive number of seconds."))
 
     from auditor import api
 
@@ -246,7 +252,7 @@ def check(
                        f"packs: {', '.join(packs)}; {len(rules)} rules enabled; {inputs.count} documents"), err=True)
 
     show_progress = not quiet and len(inputs.files) > 3 and sys.stderr.isatty()
-    report = _run(inputs, vocab, rules, packs, jobs or os.cpu_count() or 1, show_progress, lang)
+    report = _run(inputs, vocab, rules, packs, jobs or os.cpu_count() or 1, show_progress, lang, timeout)
     try:
         report, hidden = settings.finish(report, rules, conf, baseline, write_baseline)
     except settings.ConfigError as exc:

@@ -36,6 +36,8 @@ COLUMNS = (
     "source",
     "line",
     "page",
+    "sheet",
+    "cell",
     "kind",
     "reading",
 )
@@ -87,6 +89,8 @@ def _row(path: str, fact: Fact, titles: Sequence[str], units: Sequence[str | Non
         "source": fact.source,
         "line": fact.loc.line,
         "page": fact.loc.page,
+        "sheet": fact.loc.sheet,  # a spreadsheet's figures: the sheet and cell they were read from
+        "cell": fact.loc.cell,
         "kind": fact.kind,
         "reading": reading(fact),
     }
@@ -141,8 +145,14 @@ def read_rows(
     vocab = vocab or load_vocabulary()
     rows: list[dict[str, Any]] = []
     unreadable: list[tuple[str, str, str]] = []
+    from auditor.api import unsupported_type
+
     sources: list[tuple[Path, bytes | None]] = [(Path(stdin_name), stdin)] if stdin is not None else []
     for path, data in [*sources, *((p, None) for p in paths)]:
+        unsupported = unsupported_type(path) if data is None else None
+        if unsupported is not None:
+            unreadable.append((str(path), unsupported.message, unsupported.message_en))
+            continue
         try:
             doc = read_document(path, data)
         except IngestError as exc:
@@ -181,6 +191,8 @@ def fact_schema() -> Any:
             "source": pa.Column(str, pa.Check.isin(["table", "text"])),
             "line": pa.Column(int, pa.Check.ge(1)),
             "page": pa.Column("Int64", pa.Check.ge(1), nullable=True),
+            "sheet": pa.Column(str, nullable=True),
+            "cell": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{1,3}[1-9]\d*$"), nullable=True),
             "kind": pa.Column(str),
             "reading": pa.Column(str, nullable=True),
         },

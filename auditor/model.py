@@ -23,6 +23,33 @@ class Location:
     sheet: str | None = None
     cell: str | None = None
 
+    def in_column(self, index: int) -> Location:
+        """The location of cell ``index`` of a spreadsheet row whose own cell names its first column
+        ("B12" → index 2 is "D12"); a location without a cell is returned as it is."""
+        if self.cell is None:
+            return self
+        letters = self.cell.rstrip("0123456789")
+        return Location(self.line, self.page, self.sheet,
+                        f"{column_letters(column_number(letters) + index)}{self.cell[len(letters):]}")
+
+
+def column_letters(index: int) -> str:
+    """0 → "A", 25 → "Z", 26 → "AA": spreadsheet column names."""
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+def column_number(letters: str) -> int:
+    """"A" → 0, "AA" → 26: the inverse of ``column_letters``."""
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
 
 @dataclass(frozen=True, slots=True)
 class Line:

@@ -31,6 +31,8 @@ _DEPT = re.compile(r"(?:部门名称|单位名称|编制部门|编制单位|预�
 def document_meta(doc: Document, tables: list[Table]) -> dict[str, Any]:
     head = " ".join(line.text for line in doc.lines[:60])
     meta: dict[str, Any] = {"format": doc.format, "encoding": doc.encoding}
+    if doc.warnings:  # what the reader had to repair (bad bytes replaced): shown beside the findings
+        meta["warnings"] = list(doc.warnings)
     m = _YEAR.search(normalise(head)) or _YEAR.search(head)
     if m:
         meta["year"] = int(m.group(1))

@@ -57,6 +57,8 @@ GOOD_ROW = {
     "source": "table",
     "line": 4,
     "page": None,
+    "sheet": None,
+    "cell": None,
     "kind": "amount",
     "reading": None,
 }

@@ -8,19 +8,19 @@ the prose with a gap where each figure stood and the figures on a line of their 
 
 The figures are put back into the gaps in order, when the gaps and the figures agree in number and
 kind (an amount before 万元, a year before 年, a percentage never before a unit); otherwise the lines
-are left as they were and nothing is guessed. Every character keeps the line it was printed on, so
-a refilled figure is cited at its own line.
+are left as they were and nothing is guessed. A refilled figure keeps the place (line, page) it was
+printed on, so it is cited there.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import pairwise
 
-from auditor.model import Line
-
-Chars = list[tuple[str, int]]
+from auditor.model import Line, Location
 
 _NUMBER_TOKEN = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$")
 _UNIT_AFTER = re.compile(r"^(?:万元|亿元|千元|元|万)")
@@ -30,43 +30,63 @@ _REACH = 2
 
 
 @dataclass
-class _Hole:
-    vline: int  # index of the virtual line
-    pos: int  # character index in that line's chars where the figure goes
-    after: str  # the text right after the gap
+class VLine:
+    """A prose line after refilling: its text, and from which offset on its characters stand at which place."""
+
+    raw: str
+    first: Line
+    marks: list[tuple[int, Location]] = field(default_factory=list)
+
+    def segments(self) -> Iterator[tuple[str, Location]]:
+        """The line's text in runs printed at one place (one run unless figures were put back)."""
+        bounds = [*self.marks, (len(self.raw), self.first.loc)]
+        for (start, loc), (end, _) in pairwise(bounds):
+            if end > start:
+                yield self.raw[start:end], loc
+
+    @property
+    def last_line(self) -> int:
+        return max(loc.line for _, loc in self.marks)
 
 
 @dataclass
-class VLine:
-    """A prose line after refilling: its characters with their lines, and its text."""
-
-    chars: Chars
-    raw: str
-    first: Line
+class _Hole:
+    line: VLine
+    pos: int  # character index in that line's text where the figure goes
+    after: str  # the text right after the gap
 
 
-def refill(lines: Sequence[Line]) -> list[VLine]:
-    """The prose lines of one block with figures put back into their gaps; figure lines that were used vanish."""
-    out: list[VLine] = []
+def refill(lines: Iterable[Line]) -> Iterator[VLine]:
+    """The prose lines of one block with figures put back into their gaps; figure lines that were used vanish.
+
+    Lines are yielded as soon as no later line of figures can reach them, so a huge block is never held whole.
+    """
+    pending: deque[VLine] = deque()  # lines a line of figures may still reach, and the lines of figures after them
     holes: list[_Hole] = []
-    recent: list[int] = []  # indexes of the last text lines, for their gaps
+    texts = 0  # text lines among `pending`
     for line in lines:
         tokens = _figure_tokens(line.text)
         if tokens is not None and holes:
-            placed = _assign(tokens, [h for h in holes if h.vline in recent[-_REACH:]])
+            placed = _assign(tokens, holes)
             if placed is not None:
-                _insert(out, placed, line.loc.line)
+                _insert(placed, line.loc)
                 holes = []  # the gaps left over were spaces, not figures; positions after an insertion moved
                 continue
-        idx = len(out)
-        out.append(VLine([(ch, line.loc.line) for ch in line.text], line.text, line))
+        vline = VLine(line.text, line, [(0, line.loc)])
         if tokens is None:
-            recent.append(idx)
-            prev = out[recent[-2]].raw if len(recent) > 1 else ""
-            holes = [h for h in holes if h.vline in recent[-_REACH:]] + _holes_of(idx, line.text, prev)
+            prev = next((v.raw for v in reversed(pending) if _figure_tokens(v.raw) is None), "")
+            holes = [h for h in holes if h.line in pending] + _holes_of(vline, prev)
+            texts += 1
         else:
             holes = []
-    return out
+        pending.append(vline)
+        while texts > _REACH:
+            old = pending.popleft()
+            if _figure_tokens(old.raw) is None:
+                texts -= 1
+            holes = [h for h in holes if h.line is not old]
+            yield old
+    yield from pending
 
 
 def _figure_tokens(text: str) -> list[str] | None:
@@ -76,21 +96,21 @@ def _figure_tokens(text: str) -> list[str] | None:
     return parts
 
 
-def _holes_of(idx: int, text: str, prev: str) -> list[_Hole]:
+def _holes_of(vline: VLine, prev: str) -> list[_Hole]:
+    text = vline.raw
     out: list[_Hole] = []
     stripped = text.lstrip()
     lead = len(text) - len(stripped)
     unit_split = stripped.startswith("元") and prev.rstrip().endswith(("万", "亿", "千"))  # “…为 万” / “元。”
     if _START_HOLE.match(stripped) and not unit_split:
-        out.append(_Hole(idx, lead, stripped[:4]))
+        out.append(_Hole(vline, lead, stripped[:4]))
     for m in re.finditer(r"\s+", text):
         a, b = m.start(), m.end()
         if a == 0 or b == len(text):
             continue
-        left, right = text[a - 1], text[b]
-        if _is_word(left) or _is_word(right):
+        if _is_word(text[a - 1]) or _is_word(text[b]):
             continue
-        out.append(_Hole(idx, a, text[b : b + 4]))
+        out.append(_Hole(vline, a, text[b : b + 4]))
     return out
 
 
@@ -152,8 +172,12 @@ def _assign(tokens: list[str], holes: list[_Hole]) -> list[tuple[_Hole, str]] | 
     return placed
 
 
-def _insert(out: list[VLine], placed: list[tuple[_Hole, str]], line_no: int) -> None:
-    for hole, token in sorted(placed, key=lambda p: (p[0].vline, -p[0].pos)):
-        v = out[hole.vline]
-        v.chars[hole.pos : hole.pos] = [(ch, line_no) for ch in token]
-        v.raw = v.raw[: hole.pos] + token + v.raw[hole.pos :]
+def _insert(placed: list[tuple[_Hole, str]], loc: Location) -> None:
+    """Each figure into its gap, from the end of each line backwards, its characters marked with `loc`."""
+    for hole, token in sorted(placed, key=lambda p: (id(p[0].line), -p[0].pos)):
+        v, pos, size = hole.line, hole.pos, len(token)
+        v.raw = v.raw[:pos] + token + v.raw[pos:]
+        before = [(o, lc) for o, lc in v.marks if o <= pos]
+        after = [(o + size, lc) for o, lc in v.marks if o > pos]
+        resumed = before[-1][1]
+        v.marks = [*before, (pos, loc), (pos + size, resumed), *after]

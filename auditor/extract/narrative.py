@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import overload
 
 from auditor.amounts import Amount, parse_amount
 from auditor.extract.classes import subject_ok
@@ -52,24 +56,91 @@ _BUDGET_CUE = re.compile(r"(年初|全年|调整后?)?预算(?:数)?(?:为|是)?
 _LIST_ITEM = re.compile(r"^(?:\d{1,2}[、.．](?!\d)|[(（][一二三四五六七八九十\d]{1,3}[)）]|[①-⑳])")
 
 
+RAW_SNIPPET = 200
+
+
+class LineMap(Sequence[int]):
+    """The line of each character of a paragraph, stored per run of characters printed at one place (start
+    offset, Location) rather than per character: ``lines[i]`` finds character i's line by bisection. A
+    paragraph of a huge document that never ends a sentence costs two integers per line, not a tuple per
+    character. It is a read-only sequence of line numbers (slicing and iterating give them per character,
+    for the short stretches callers quote)."""
+
+    __slots__ = ("_locs", "_size", "_starts")
+
+    def __init__(self, starts: list[int], locs: list[Location], size: int) -> None:
+        self._starts = array("q", starts)
+        self._locs = locs  # the lines' own Locations (shared, not copied): page, sheet and cell included
+        self._size = size
+
+    @classmethod
+    def joined(cls, maps: Sequence[tuple[int, LineMap]], size: int) -> LineMap:
+        """One map for texts laid end to end: each map with the offset its text starts at."""
+        starts: list[int] = []
+        locs: list[Location] = []
+        for offset, m in maps:
+            starts.extend(offset + s for s in m._starts)
+            locs.extend(m._locs)
+        return cls(starts, locs, size)
+
+    def __len__(self) -> int:
+        return self._size
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[int]: ...
+
+    def __getitem__(self, index: int | slice) -> int | list[int]:
+        if isinstance(index, slice):
+            return [self.loc(i).line for i in range(*index.indices(self._size))]
+        return self.loc(index).line
+
+    def loc(self, index: int) -> Location:
+        if index < 0:
+            index += self._size
+        if not 0 <= index < self._size or not self._locs:
+            raise IndexError(index)
+        return self._locs[max(bisect_right(self._starts, index) - 1, 0)]
+
+    def __iter__(self) -> Iterator[int]:
+        bounds = [*self._starts, self._size]
+        for k, loc in enumerate(self._locs):
+            yield from (loc.line for _ in range(max(bounds[k + 1] - bounds[k], 0)))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LineMap) and (self._starts, self._locs, self._size) == (
+            other._starts, other._locs, other._size)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     text: str  # normalised (NFKC, no spaces or quotes)
-    lines: tuple[int, ...]  # line of each character
-    raw: str
+    lines: LineMap  # line of each character
+    raw: str  # the start of the paragraph as printed (RAW_SNIPPET characters at most): evidence snippets
 
 
 def paragraphs(doc: Document) -> list[Paragraph]:
     """Join wrapped prose lines into paragraphs; a heading or a finished sentence starts a new one."""
     out: list[Paragraph] = []
-    buf: list[tuple[str, int]] = []
+    parts: list[str] = []
+    starts: list[int] = []
+    locs: list[Location] = []
     raw: list[str] = []
+    size = 0
 
     def flush() -> None:
-        if buf:
-            out.append(Paragraph("".join(ch for ch, _ in buf), tuple(n for _, n in buf), "".join(raw)))
-            buf.clear()
+        nonlocal size
+        if parts:
+            out.append(Paragraph("".join(parts), LineMap(starts.copy(), locs.copy(), size), "".join(raw)[:RAW_SNIPPET]))
+            parts.clear()
+            starts.clear()
+            locs.clear()
             raw.clear()
+            size = 0
 
     heading_only = False  # the buffer holds one short numbered heading line and nothing else
     for block in doc.blocks:
@@ -80,16 +151,23 @@ def paragraphs(doc: Document) -> list[Paragraph]:
         for vline in refill(block.lines):
             line = vline.first
             blank = last_no >= 0 and line.loc.line > last_no + 1  # readers drop blank lines from prose blocks
-            last_no = max(n for _, n in vline.chars) if vline.chars else line.loc.line
-            text = _norm_chars(vline.chars)
+            last_no = vline.last_line
+            text = "".join(_norm_text(seg) for seg, _ in vline.segments())
             if not text or _PAGE_LINE.match(vline.raw):
                 continue
-            if buf and (buf[-1][0] in _END or _HEADING.match(vline.raw)
-                        or (heading_only and (blank or len(buf) * 5 <= len(text) * 4))):
+            if parts and (parts[-1][-1] in _END or _HEADING.match(vline.raw)
+                          or (heading_only and (blank or size * 5 <= len(text) * 4))):
                 flush()  # a heading line shorter than the next line ended there: the page has no blank lines
-            heading_only = not buf and _is_heading_line(vline.raw, len(text))
-            buf.extend(text)
-            raw.append(vline.raw.strip())
+            heading_only = not parts and _is_heading_line(vline.raw, len(text))
+            for seg, loc in vline.segments():
+                piece = _norm_text(seg)
+                if piece:
+                    parts.append(piece)
+                    starts.append(size)
+                    locs.append(loc)
+                    size += len(piece)
+            if sum(map(len, raw)) < RAW_SNIPPET:
+                raw.append(vline.raw.strip())
         flush()
     return out
 
@@ -101,14 +179,11 @@ def _is_heading_line(text: str, length: int) -> bool:
         and not re.search(r"\d\.\d|万|元|%", stripped)
 
 
-def _norm_chars(chars: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    out = []
-    for ch, no in chars:
-        for c in unicodedata.normalize("NFKC", ch):
-            if c.isspace() or c in "“”\"'‘’「」":
-                continue
-            out.append((c, no))
-    return out
+_DROPPED = re.compile("[\\s“”\"'‘’「」]+")
+
+
+def _norm_text(text: str) -> str:
+    return _DROPPED.sub("", unicodedata.normalize("NFKC", text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,8 +253,8 @@ def narrative_facts(doc: Document, aliases: list[tuple[str, str]], year: int | N
         opening: tuple[str, str, Amount] | None = None  # the subject this paragraph opens with, its phrase, its figure
         for i, tok in enumerate(toks):
             before = p.text[max(0, tok.start - 40) : tok.start]
-            loc = Location(p.lines[tok.start])
-            snippet = p.raw[:200]
+            loc = p.lines.loc(tok.start)
+            snippet = p.raw
             if tok.unit == "%":
                 facts.extend(_share_or_rate(p, toks, i, aliases, loc, snippet, pi, intro))
                 continue
@@ -394,12 +469,12 @@ def _count_groups(p: Paragraph, pi: int) -> list[Fact]:
         if len(parts) < 2:
             continue
         gid = f"{pi}.{g}"
-        out.append(Fact("count.total", total, "text", Location(p.lines[m.start(1)]), p.text[m.start():m.start(1)],
-                        text=p.raw[:200], kind="count", extra=(("group", gid), ("unit", unit))))
+        out.append(Fact("count.total", total, "text", p.lines.loc(m.start(1)), p.text[m.start():m.start(1)],
+                        text=p.raw, kind="count", extra=(("group", gid), ("unit", unit))))
         for text, pos in parts:
             a = parse_amount(text, unit)
             if a is not None:
                 label = re.split(r"[、，,：:]", p.text[max(m.start(3), pos - 12) : pos])[-1]
-                out.append(Fact("count.part", a, "text", Location(p.lines[pos]), label, text=p.raw[:200], kind="count",
+                out.append(Fact("count.part", a, "text", p.lines.loc(pos), label, text=p.raw, kind="count",
                                 extra=(("group", gid), ("unit", unit))))
     return out

@@ -442,6 +442,6 @@ def _stated_counts(doc: Document, paras: Sequence[Paragraph] | None) -> list[Fac
                 seen.add(m.start(1))
                 titles = titles if titles is not None else str(_perf_titles(doc))
                 facts.append(Fact(STATED, Amount(Decimal(n), 0, "个", m.group(1)), "text",
-                                  Location(p.lines[m.start(1)]), "公开项目绩效目标", text=sentence[:300],
+                                  p.lines.loc(m.start(1)), "公开项目绩效目标", text=sentence[:300],
                                   kind="performance", extra=(("titles", titles),)))
     return facts

@@ -87,7 +87,7 @@ def table_facts(vocab: Vocabulary, table: Table, index: int) -> list[Fact]:
                 if row.label and not row.is_total and normalise(row.label) not in _GENERIC:
                     measure = f"{measure}@{normalise(row.label)}"
             facts.append(
-                Fact(concept, value, "table", row.loc, row.label or col.header, measure=measure,
+                Fact(concept, value, "table", row.loc.in_column(col.index), row.label or col.header, measure=measure,
                      table_kind=table.kind, table_index=index, column=col.header, code=row.code,
                      text="\t".join(row.cells),
                      extra=(("part", "1" if row.is_part else "0"), ("col", str(col.index) if orient == "rows" else "")))

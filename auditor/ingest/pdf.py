@@ -12,7 +12,7 @@ import io
 import re
 from typing import Any
 
-from auditor.ingest.sniff import IngestError
+from auditor.ingest.errors import IngestError
 from auditor.ingest.text import build_blocks
 from auditor.model import Document, Line, Location
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from auditor.ingest.decode import decode_bytes
 from auditor.model import Block, Document, Line, Location, RawRow
@@ -66,10 +67,13 @@ def _label_only_row(lines: list[Line], i: int) -> bool:
 
 def read_text(path: str, data: bytes, sha256: str) -> Document:
     text, encoding, warnings = decode_bytes(data)
-    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    page = 1 if "\f" in text else None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    raw_lines = text.split("\n")
+    del text  # the lines hold it now: a large file is not kept twice
     if raw_lines and raw_lines[-1] == "":
         raw_lines.pop()
-    page = 1 if "\f" in text else None
     lines: list[Line] = []
     for number, raw in enumerate(raw_lines, start=1):
         if "\f" in raw and page is not None:
@@ -107,7 +111,8 @@ def build_blocks(lines: list[Line]) -> tuple[Block, ...]:
                 rows.append(RawRow((line.text.strip(),), line.loc))  # “科目编码” wrapped onto a line of its own
                 continue
             if rows and _SPACED_ROW.match(line.text):
-                rows.append(RawRow(tuple(line.text.split()), line.loc))  # “30206 电费 235.00”: tabs lost, a row
+                # “30206 电费 235.00”: tabs lost, a row; its figures share one cell, so no column names theirs
+                rows.append(RawRow(tuple(line.text.split()), replace(line.loc, cell=None)))
                 continue
             if rows and _label_only_row(lines, i):
                 rows.append(RawRow((line.text.strip(),), line.loc))  # “二、事业收入” with its amount cells empty

@@ -230,6 +230,9 @@ def _document(lang: str, doc: DocumentResult, detail: str, min_severity: str, sh
             message = doc.error.message_en if lang == "en" else doc.error.message
             rows.append((2, 2, Text(message, style="red")))
         return rows
+    notes = doc.meta.get("warnings")
+    for note in notes if isinstance(notes, list) else ():
+        rows.append((2, 4, Text(f"{'reading note: ' if lang == 'en' else '读取提示：'}{note}", style="yellow")))
     verbose = detail == "verbose"
     if verbose:
         rows.extend(_details(lang, doc))

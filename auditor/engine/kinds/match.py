@@ -198,7 +198,8 @@ def _line_ev(f: Fact, key: str, label: str, value: str) -> Evidence | None:
     line = f.get(key)
     if not line:
         return None
-    return Evidence(f.source, label, value, Location(int(line), f.loc.page), f.table_kind, f.column, "")
+    loc = f.loc if int(line) == f.loc.line else Location(int(line), f.loc.page)
+    return Evidence(f.source, label, value, loc, f.table_kind, f.column, "")
 
 
 def _card_amount_ev(c: Fact) -> Evidence:

@@ -36,8 +36,10 @@ def _ratio_range(part: Interval, whole: Interval) -> Interval | None:
 
 
 def _ev_text(label: str, a: Amount, line: int, f: Fact, printed: Amount | None = None) -> Evidence:
-    """A narrative figure shown in 万元 (``a``) with its unit and spelling as printed (``printed``)."""
-    return Evidence("text", label, a.show(), Location(line), None, None, f.text[:300], *printed_form(printed or a))
+    """A narrative figure shown in 万元 (``a``) with its unit and spelling as printed (``printed``); on the fact's
+    own line it keeps the fact's page, sheet and cell."""
+    loc = f.loc if line == f.loc.line else Location(line)
+    return Evidence("text", label, a.show(), loc, None, None, f.text[:300], *printed_form(printed or a))
 
 
 def _forced_lists(facts: list[Fact]) -> set[int]:

@@ -10,6 +10,7 @@ figure must follow its phrase directly: a phrase whose figure is missing (a PDF 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -34,17 +35,20 @@ class _Said:
     page: int | None
 
 
-def _narrative(ctx: Context) -> tuple[str, tuple[int, ...]]:
+def _narrative(ctx: Context) -> tuple[str, Sequence[int]]:
     """The narrative as one text (paragraphs joined by a newline) and the line of each character."""
     got = ctx.memo.get("stated_text")
     if got is None:
-        from auditor.extract.narrative import paragraphs
+        from auditor.extract.narrative import LineMap, paragraphs
 
-        text = ""
-        lines: tuple[int, ...] = ()
-        for p in paragraphs(ctx.doc):
-            text += p.text + "\n"
-            lines += (*p.lines, p.lines[-1] if p.lines else 0)
+        pieces: list[str] = []
+        maps: list[tuple[int, LineMap]] = []
+        size = 0
+        for p in paragraphs(ctx.doc) if not ctx.paragraphs else ctx.paragraphs:
+            maps.append((size, p.lines))
+            pieces.append(p.text + "\n")  # the newline stands at the paragraph's last place
+            size += len(p.text) + 1
+        text, lines = "".join(pieces), LineMap.joined(maps, size)
         got = ctx.memo["stated_text"] = (text, lines)
     return got  # type: ignore[return-value]
 
@@ -54,12 +58,12 @@ def _pattern(phrase: str) -> re.Pattern[str]:
     return re.compile("(" + phrase + ")" + _AMOUNT)
 
 
-def _said(m: re.Match[str], lines: tuple[int, ...], ctx: Context) -> _Said | None:
+def _said(m: re.Match[str], lines: Sequence[int], ctx: Context) -> _Said | None:
     amount = parse_amount(m.group(2), m.group(3))
     if amount is None:
         return None
     line = lines[m.start(2)] if m.start(2) < len(lines) else 0
-    page = next((x.loc.page for x in ctx.doc.lines if x.loc.line == line), None) if line else None
+    page = ctx.doc.locate(Location(line)).page if line else None
     return _Said(m.group(1), amount.in_unit("万元"), line, page)
 
 

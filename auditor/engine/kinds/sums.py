@@ -333,8 +333,8 @@ def _runs_to_end(table: Table, chk: _Check) -> bool:
 
 def _row_ev(table: Table, row: TRow, col_index: int, column: str) -> Evidence:
     a = cell_amount(table, row, col_index)
-    return Evidence("table", row.label or (row.code or ""), a.show() if a else "（空白）", row.loc, table.kind, column,
-                    "\t".join(row.cells)[:300], *printed_form(a))
+    return Evidence("table", row.label or (row.code or ""), a.show() if a else "（空白）", row.loc.in_column(col_index),
+                    table.kind, column, "\t".join(row.cells)[:300], *printed_form(a))
 
 
 def _row_finding(rule: SumRule, sev: str, table: Table, column: str, chk: _Check, total: Amount | None,
@@ -507,10 +507,10 @@ def _part_name(header: str, total_header: str) -> str:
 def _column_finding(rule: SumRule, table: Table, heads: dict[int, str], tot: int, part_cols: list[int], row: TRow,
                     total: Amount | None, vals: list[Amount | None], exp_pt: Decimal, sev: str) -> Finding:
     dec = max_decimals([v for v in vals if v is not None] + ([total] if total else []))
-    ev = [Evidence("table", f"{row.label} / {heads[tot]}", total.show() if total else "（空白）", row.loc,
+    ev = [Evidence("table", f"{row.label} / {heads[tot]}", total.show() if total else "（空白）", row.loc.in_column(tot),
                    table.kind, heads[tot], "\t".join(row.cells)[:300], *printed_form(total))]
-    ev += [Evidence("table", f"{row.label} / {heads[c]}", v.show() if v else "（空白）", row.loc, table.kind, heads[c], "",
-                    *printed_form(v))
+    ev += [Evidence("table", f"{row.label} / {heads[c]}", v.show() if v else "（空白）", row.loc.in_column(c), table.kind,
+                    heads[c], "", *printed_form(v))
            for c, v in zip(part_cols, vals, strict=True)]
     shown = total.show() if total else "0"
     values = {"label": strip_label(row.label)[0] or (row.code or "") or heads[tot], "table": table.title or table.kind,

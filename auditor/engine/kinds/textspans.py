@@ -5,7 +5,7 @@ every line a match covers."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -24,7 +24,7 @@ class Span:
     """A stretch of text to search: its normalised text and the line of each character."""
 
     text: str
-    lines: tuple[int, ...]
+    lines: Sequence[int]  # a paragraph's LineMap, or a table row's line repeated
     in_grid: bool
 
 
