@@ -271,3 +271,14 @@ def test_a_name_spelled_out_within_another_is_the_same_name(ruleset: Any) -> Non
         "万元，增长 {rate} %。\n"
     assert _sev(ruleset, text.format(rate="10.00")) == []
     assert _sev(ruleset, text.format(rate="12.00")) == ["error"]
+
+
+def test_a_text_defect_repeated_thousands_of_times_is_listed_a_hundred_times(ruleset: Any) -> None:
+    from auditor.engine.kinds.patterns import MAX_PLACES
+
+    text = TITLE + "".join(f"第{i}项工作单位单位负责。\n" for i in range(MAX_PLACES + 30))
+    vocab, rules, packs = ruleset
+    doc = check_bytes("t.txt", text.encode("utf-8"), vocab, rules, packs).documents[0]
+    found = [f for f in doc.findings if f.rule == "DISC.PT.0002"]
+    assert len(found) == MAX_PLACES
+    assert "另有 30 处" in found[-1].message

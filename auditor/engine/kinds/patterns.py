@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from auditor.engine.context import Context, make_finding
@@ -33,6 +34,19 @@ Outcome = tuple[str, list[Finding]]
 _DUP = re.compile(r"([\u4e00-\u9fff]{2,4})\1")
 
 
+# A text defect repeated thousands of times (a generated or corrupted file) is listed this many times; the last
+# listed finding says how many more there are, so a huge document's report stays readable and small.
+MAX_PLACES = 100
+
+
+def _capped(findings: list[Finding], omitted: int) -> list[Finding]:
+    if omitted and findings:
+        last = findings[-1]
+        findings[-1] = replace(last, message=f"{last.message}（同类问题另有 {omitted} 处，未逐一列出）",
+                               message_en=f"{last.message_en} ({omitted} more like it not listed)")
+    return findings
+
+
 def check_regex(rule: PatternRule, ctx: Context) -> Outcome:
     """A regex match is the defect; `context` (when given) must also match the same paragraph, `allow` vetoes."""
     if not year_ok(rule, ctx):
@@ -40,6 +54,7 @@ def check_regex(rule: PatternRule, ctx: Context) -> Outcome:
     regex = expand(rule, rule.regex)
     context = expand(rule, rule.context) if rule.context else None
     findings: list[Finding] = []
+    omitted = 0
     for span in spans(rule, ctx):
         if context is not None and not context.search(span.text):
             continue
@@ -47,10 +62,13 @@ def check_regex(rule: PatternRule, ctx: Context) -> Outcome:
             found = m.group(0)
             if found in rule.allow or (rule.one_line and span.lines[m.start()] != span.lines[m.end() - 1]):
                 continue
+            if len(findings) >= MAX_PLACES:
+                omitted += 1
+                continue
             vals = {"found": found, "instead": rule.replacements.get(found, ""), "year": str(ctx.meta.get("year", ""))}
             ev = span_evidence(ctx, span, m.start(), m.end(), found)
             findings.append(make_finding(rule, rule.severity, vals, ev, None, found))
-    return ("failed" if findings else "passed"), findings
+    return ("failed" if findings else "passed"), _capped(findings, omitted)
 
 
 def check_year(rule: PatternRule, ctx: Context) -> Outcome:
@@ -82,6 +100,7 @@ def _raw_contiguous(ctx: Context, line: int, found: str) -> bool:
 def check_duplicated(rule: PatternRule, ctx: Context) -> Outcome:
     """A word written twice: a whole table cell (达标达标), or two-character words in a prose line (增加增加)."""
     findings: list[Finding] = []
+    omitted = 0
     for span in spans(rule, ctx):
         if span.in_grid:
             hits = [(m, 0) for cell in dict.fromkeys(span.text.split("\t")) if (m := _DUP.fullmatch(cell))]
@@ -94,9 +113,12 @@ def check_duplicated(rule: PatternRule, ctx: Context) -> Outcome:
             line = span.lines[start]
             if not span.in_grid and (span.lines[start + len(found) - 1] != line or not _raw_contiguous(ctx, line, found)):
                 continue
+            if len(findings) >= MAX_PLACES:
+                omitted += 1
+                continue
             ev = span_evidence(ctx, span, start, start + len(found), found, "单元格" if span.in_grid else "文本")
             findings.append(make_finding(rule, rule.severity, {"found": found, "word": word}, ev, word, found))
-    return ("failed" if findings else "passed"), findings
+    return ("failed" if findings else "passed"), _capped(findings, omitted)
 
 
 def check_stale_year(rule: PatternRule, ctx: Context) -> Outcome:
