@@ -10,7 +10,7 @@ figure must follow its phrase directly: a phrase whose figure is missing (a PDF 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -35,22 +35,48 @@ class _Said:
     page: int | None
 
 
-def _narrative(ctx: Context) -> tuple[str, Sequence[int]]:
-    """The narrative as one text (paragraphs joined by a newline) and the line of each character."""
-    got = ctx.memo.get("stated_text")
-    if got is None:
-        from auditor.extract.narrative import LineMap, paragraphs
+class _Stretch(Sequence[int]):
+    """The line of each character of a stretch of narrative: pieces of paragraphs laid end to end."""
 
-        pieces: list[str] = []
-        maps: list[tuple[int, LineMap]] = []
-        size = 0
-        for p in paragraphs(ctx.doc) if not ctx.paragraphs else ctx.paragraphs:
-            maps.append((size, p.lines))
-            pieces.append(p.text + "\n")  # the newline stands at the paragraph's last place
-            size += len(p.text) + 1
-        text, lines = "".join(pieces), LineMap.joined(maps, size)
-        got = ctx.memo["stated_text"] = (text, lines)
-    return got  # type: ignore[return-value]
+    def __init__(self, pieces: Sequence[tuple[int, Sequence[int], int, int]], size: int) -> None:
+        self._pieces = pieces  # (offset in the stretch, the paragraph's lines, start in the paragraph, length)
+        self._size = size
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __getitem__(self, index: int) -> int:  # type: ignore[override]
+        for offset, lines, start, length in self._pieces:
+            if offset <= index < offset + length:
+                return lines[min(start + index - offset, len(lines) - 1)]  # a joining newline: the line it ends
+        raise IndexError(index)
+
+
+def _stretches(ctx: Context, rule: StatedSumRule) -> Iterator[tuple[str, _Stretch, re.Match[str]]]:
+    """Each total the narrative states, with the text after it up to the rule's window (the next paragraphs
+    too, joined by newlines): only these stretches are copied, never the narrative whole."""
+    from auditor.extract.narrative import paragraphs
+
+    paras = list(ctx.paragraphs) or paragraphs(ctx.doc)
+    total = _pattern(rule.total)
+    for i, p in enumerate(paras):
+        for found in total.finditer(p.text):
+            start = found.start()
+            stop = min(len(p.text), found.end() + rule.window)
+            texts = [p.text[start:stop] + "\n"]
+            pieces = [(0, p.lines, start, stop - start + 1)]
+            size = len(texts[0])
+            for q in paras[i + 1 :]:
+                if size >= found.end() - start + rule.window:
+                    break
+                take = q.text[: rule.window] + "\n"
+                pieces.append((size, q.lines, 0, len(take)))
+                texts.append(take)
+                size += len(take)
+            text = "".join(texts)
+            m = total.match(text)
+            if m is not None:
+                yield text, _Stretch(pieces, size), m
 
 
 @lru_cache(maxsize=256)
@@ -72,10 +98,9 @@ def _ev(s: _Said, label: str) -> Evidence:
 
 
 def check_stated(rule: StatedSumRule, ctx: Context) -> Outcome:
-    text, lines = _narrative(ctx)
     findings: list[Finding] = []
     applicable = False
-    for m in _pattern(rule.total).finditer(text):
+    for text, lines, m in _stretches(ctx, rule):
         total = _said(m, lines, ctx)
         if total is None:
             continue
