@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from auditor.amounts import parse_amount
@@ -13,6 +14,7 @@ from auditor.vocabulary import normalise
 
 if TYPE_CHECKING:  # rule models are type hints only: loading them would import pydantic on every run
     from auditor.engine.loader import RequiredRule
+    from auditor.extract.narrative import Paragraph
 
 Outcome = tuple[str, list[Finding]]
 _EMPTY_NOTE = re.compile(r"(无数据|空表|无此项|无该项|没有使用|无相关|为空|未安排|无.{0,12}(预算|收支|支出|收入|拨款)|不涉及)")
@@ -145,10 +147,9 @@ def _explained(rule: RequiredRule, ctx: Context) -> Outcome:
     due = [t for t in rule.topics if not t.min_year or (isinstance(year, int) and year >= t.min_year)]
     if not due:
         return "not_applicable", []
-    text = "".join(p.text for p in ctx.paragraphs)
     findings: list[Finding] = []
     for topic in due:
-        if any(w in text for w in topic.words):
+        if any(w in p.text for p in ctx.paragraphs for w in topic.words):
             continue
         vals = {"topic": topic.name, "topic_en": topic.name_en or topic.name, "words": "、".join(topic.words)}
         ev = [Evidence("text", topic.name, "（未见）", Location(1))]
@@ -183,6 +184,15 @@ def _note_subject(rule: RequiredRule, ctx: Context) -> Outcome:
     return ("failed" if findings else "passed"), findings
 
 
+def _line_at(paras: Sequence[Paragraph], index: int) -> int:
+    """The line of character `index` of paragraphs laid end to end."""
+    for q in paras:
+        if index < len(q.text):
+            return q.lines[index]
+        index -= len(q.text)
+    return paras[-1].lines[-1]
+
+
 def _section(rule: RequiredRule, ctx: Context) -> Outcome:
     """In each section whose heading matches `heading` (up to the next heading matching `level`): when the
     text states `when` (a change of the 三公 figures), it must also state `then` (its reason)."""
@@ -197,7 +207,6 @@ def _section(rule: RequiredRule, ctx: Context) -> Outcome:
         while j < len(paras) and not level.match(paras[j].text):
             j += 1
         body = "".join(q.text for q in paras[i:j])
-        lines = [n for q in paras[i:j] for n in q.lines]
         m = when.search(body)
         if m is None:
             continue
@@ -205,7 +214,8 @@ def _section(rule: RequiredRule, ctx: Context) -> Outcome:
         if then.search(body):
             continue
         vals = {"heading": p.text[:40], "found": m.group(0)}
-        ev = [line_evidence(ctx, p.lines[0], "标题", p.text[:40]), line_evidence(ctx, lines[m.start()], "变化", m.group(0))]
+        ev = [line_evidence(ctx, p.lines[0], "标题", p.text[:40]),
+              line_evidence(ctx, _line_at(paras[i:j], m.start()), "变化", m.group(0))]
         findings.append(make_finding(rule, rule.severity, vals, ev, None, m.group(0)))
     if not applicable:
         return "not_applicable", []

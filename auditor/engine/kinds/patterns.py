@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -37,6 +38,7 @@ _DUP = re.compile(r"([\u4e00-\u9fff]{2,4})\1")
 # A text defect repeated thousands of times (a generated or corrupted file) is listed this many times; the last
 # listed finding says how many more there are, so a huge document's report stays readable and small.
 MAX_PLACES = 100
+_DOUBLED = re.compile(r"([\u4e00-\u9fff]{2})\1")
 
 
 def _capped(findings: list[Finding], omitted: int) -> list[Finding]:
@@ -102,10 +104,11 @@ def check_duplicated(rule: PatternRule, ctx: Context) -> Outcome:
     findings: list[Finding] = []
     omitted = 0
     for span in spans(rule, ctx):
+        hits: Iterable[tuple[re.Match[str], int]]
         if span.in_grid:
             hits = [(m, 0) for cell in dict.fromkeys(span.text.split("\t")) if (m := _DUP.fullmatch(cell))]
-        else:
-            hits = [(m, m.start()) for m in re.finditer(r"([\u4e00-\u9fff]{2})\1", span.text)]
+        else:  # lazily: a generated file may double words a million times
+            hits = ((m, m.start()) for m in _DOUBLED.finditer(span.text))
         for m, start in hits:
             found, word = m.group(0), m.group(1)
             if found in rule.allow or word in rule.allow:
