@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +25,11 @@ def normalise(text: str) -> str:
     t = unicodedata.normalize("NFKC", text)
     t = re.sub(r"\s+", "", t).translate(_QUOTES)
     return t.replace("［", "[").replace("］", "]")
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regex alternation of literal words, longest first so that 增长率 wins over 增长."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 @lru_cache(maxsize=1 << 16)

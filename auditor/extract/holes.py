@@ -29,7 +29,7 @@ _START_HOLE = re.compile(r"^(?:万元|亿元|千元|元|万|[，,。；;、：:�
 _REACH = 2
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: two lines of the same text are still two lines
 class VLine:
     """A prose line after refilling: its text, and from which offset on its characters stand at which place."""
 

@@ -19,7 +19,7 @@ from auditor.amounts import Amount, parse_amount
 from auditor.extract.classes import subject_ok
 from auditor.extract.holes import refill
 from auditor.model import Document, Fact, Figure, Location, ShareStatement
-from auditor.vocabulary import StatementWords
+from auditor.vocabulary import StatementWords, alternation
 
 _END = "。！？；;!?"
 _PAGE_LINE = re.compile(r"^\s*(?:[-—–]\s*)?\d{1,3}(?:\s*[-—–])?\s*$|^\s*第\s*\d+\s*页")
@@ -38,9 +38,7 @@ class _Lexicon:
 
 @lru_cache(maxsize=4)
 def _lexicon(words: StatementWords) -> _Lexicon:
-    def alt(ws: tuple[str, ...]) -> str:
-        return "|".join(re.escape(w) for w in sorted(ws, key=len, reverse=True))
-
+    alt = alternation
     changes = alt(words.up + words.down + words.flat + words.neutral)
     compare = alt(words.compare)
     return _Lexicon(
@@ -48,7 +46,6 @@ def _lexicon(words: StatementWords) -> _Lexicon:
         re.compile(rf"({alt(words.prior)}|\d{{4}}年(?:度)?(?:预算|决算)?(?:数)?相比|(?:{compare})\d{{4}}年)"),
         re.compile(rf"({alt(words.up + words.down)}|比|较|占)"),
     )
-_SEP = "，,；;。！？（）()、"
 _RATIO = re.compile(r"(?:决算数?(?:为|是|占|达到?)|完成)(年初|全年|调整后?)?预算数?的?(?:比例为?)?$")
 # a figure of the paragraph's own subject without the subject's name: “…(项)”45.41万元，…。2025年预算安排45.41万元”
 _TOPIC_CUE = re.compile(r"(?:(?:本年|(\d{4})年度?)(?:当年)?(预算安排|预算数为|预算为|安排)|(支出决算|决算)数?为)$")

@@ -391,7 +391,8 @@ def _project_rows(tables: Sequence[Table], known_units: set[str]) -> list[Fact]:
     return facts
 
 
-def _count_value(token: str) -> int | None:
+def count_value(token: str) -> int | None:
+    """A count written in digits or Chinese numerals (3, 三, 十二)."""
     if token.isdigit():
         return int(token)
     if len(token) == 1:
@@ -436,7 +437,7 @@ def _stated_counts(doc: Document, paras: Sequence[Paragraph] | None) -> list[Fac
                 before = p.text[max(lo, m.start() - 6) : m.start()]
                 if "绩效" not in sentence or "重点" in before + m.group(0) or before.endswith(("未", "不", "无", "暂不")):
                     continue  # key projects only, or targets *not* published
-                n = _count_value(m.group(1))
+                n = count_value(m.group(1))
                 if n is None or m.start(1) in seen:
                     continue
                 seen.add(m.start(1))

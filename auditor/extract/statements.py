@@ -18,17 +18,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from auditor.extract.narrative import Paragraph, Token, numbers
 from auditor.model import ChangeReading, ChangeStatement, Fact, Figure, Location
-from auditor.vocabulary import StatementWords
+from auditor.vocabulary import StatementWords, alternation
 
 _CLAUSE_END = "。;!?"
 _MONEY = ("万元", "元", "亿元")
-
-
-def _alt(words: Sequence[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 class _Grammar:
@@ -36,19 +33,18 @@ class _Grammar:
 
     def __init__(self, w: StatementWords) -> None:
         self.up, self.down, self.flat = set(w.up), set(w.down), set(w.flat)
-        direction = _alt([*w.up, *w.down])
+        direction = alternation([*w.up, *w.down])
         # the word right before a rate: 增长13.22% / 减少了13.22% / 下降幅度为4.35% / 增幅为8%
-        self.rate_word = re.compile(rf"({direction}|{_alt(w.rate_marks)})(?:了|的)?(?:幅度|比例|比率)?(?:为|是|达|约)?$")
+        self.rate_word = re.compile(rf"({direction}|{alternation(w.rate_marks)})(?:了|的)?(?:幅度|比例|比率)?(?:为|是|达|约)?$")
         # the word right before Δ: 增加1.2万元 / 减少了1.2万元 / 增加额为 …
         self.delta_word = re.compile(rf"({direction})(?:了|的)?(?:额|数)?(?:为|是|达|约)?$")
-        self.flat_word = re.compile(_alt(w.flat))
-        self.prior = re.compile(_alt(w.prior))
-        self.not_prior = re.compile(_alt(w.not_prior)) if w.not_prior else None
-        self.compare = re.compile(rf"(?:{_alt(w.compare)})")
+        self.flat_word = re.compile(alternation(w.flat))
+        self.prior = re.compile(alternation(w.prior))
+        self.not_prior = re.compile(alternation(w.not_prior)) if w.not_prior else None
+        self.compare = re.compile(rf"(?:{alternation(w.compare)})")
         # “较上年”, “与2024年预算执行数相比”: the comparison itself, not the name of what changed
-        self.comparison = re.compile(rf"^(?:{_alt(w.compare)})(?:{_alt(w.prior)}|\d{{4}}年度?)?(?:预算|决算)?(?:执行)?数?"
+        self.comparison = re.compile(rf"^(?:{alternation(w.compare)})(?:{alternation(w.prior)}|\d{{4}}年度?)?(?:预算|决算)?(?:执行)?数?"
                                      rf"(?:相比|比较)?")
-        self.current_cue = re.compile(rf"(?:{_alt(w.current_cues)})$")
 
     def direction(self, word: str) -> str:
         if word in self.up:
@@ -58,14 +54,9 @@ class _Grammar:
         return ""
 
 
-_GRAMMARS: dict[StatementWords, _Grammar] = {}
-
-
+@lru_cache(maxsize=4)
 def _grammar(w: StatementWords) -> _Grammar:
-    g = _GRAMMARS.get(w)
-    if g is None:
-        g = _GRAMMARS[w] = _Grammar(w)
-    return g
+    return _Grammar(w)
 
 
 def change_statements(paras: Sequence[Paragraph], words: StatementWords, year: int | None,
@@ -281,11 +272,9 @@ def _delta_only_statement(p: Paragraph, toks: Sequence[Token], i: int, g: _Gramm
     if word is None:
         return None
     lo, hi = _clause_bounds(p.text, tok.start)
-    after = p.text[tok.end : hi]
     nxt = next((t for t in toks if t.start >= tok.end and t.end <= hi), None)
     if nxt is not None and nxt.unit == "%" and g.rate_word.search(p.text[max(tok.end, nxt.start - 12) : nxt.start]):
         return None  # the rate statement covers it
-    del after
     currents = _current_before(p, toks, lo, tok.start, g, year)
     if not currents:
         return None

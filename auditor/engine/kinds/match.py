@@ -28,7 +28,7 @@ from functools import lru_cache
 
 from auditor.amounts import Amount, parse_amount
 from auditor.engine.context import Context, evidence, interval_of, judge, make_finding, printed_form, show
-from auditor.extract.performance import PART, PERF, ROW, STATED, dept_parts, project_key
+from auditor.extract.performance import PART, PERF, ROW, STATED, count_value, dept_parts, project_key
 from auditor.model import Evidence, Fact, Finding, Location, Severity
 
 Outcome = tuple[str, list[Finding]]
@@ -385,7 +385,7 @@ def _stated_amount(rule: object, ctx: Context, st: _State) -> Outcome:
     for p in ctx.paragraphs:
         for phrase in rule.phrases:  # type: ignore[attr-defined]
             for m in re.finditer(phrase, p.text):
-                count, stated = _count_value_of(m.group("count")), parse_amount(m.group("amount"), "万元")
+                count, stated = count_value(m.group("count")), parse_amount(m.group("amount"), "万元")
                 if count != len(cards) or stated is None:
                     continue  # targets of more projects than are published: their money is not the tables'
                 applicable = True
@@ -404,10 +404,6 @@ def _stated_amount(rule: object, ctx: Context, st: _State) -> Outcome:
                 findings.append(make_finding(rule, verdict, vals, ev, show(point), stated.show(),
                                              show(stated.value - point)))
     return _outcome(applicable, findings)
-
-
-def _count_value_of(text: str) -> int | None:
-    return int(text) if text.isdigit() else None
 
 
 def _sure(r: Fact, c: Fact, level: int) -> bool:

@@ -54,10 +54,9 @@ class _Stretch(Sequence[int]):
 
 def _stretches(ctx: Context, rule: StatedSumRule) -> Iterator[tuple[str, _Stretch, re.Match[str]]]:
     """Each total the narrative states, with the text after it up to the rule's window (the next paragraphs
-    too, joined by newlines): only these stretches are copied, never the narrative whole."""
-    from auditor.extract.narrative import paragraphs
-
-    paras = list(ctx.paragraphs) or paragraphs(ctx.doc)
+    too, joined by newlines): only these stretches are copied, never the narrative whole. The paragraphs are
+    the Context's (built once by the pipeline)."""
+    paras = list(ctx.paragraphs)
     total = _pattern(rule.total)
     for i, p in enumerate(paras):
         for found in total.finditer(p.text):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Literal
 
 from auditor.engine.context import Context
 from auditor.model import Evidence, Location
-from auditor.vocabulary import normalise
+from auditor.vocabulary import alternation, normalise
 
 if TYPE_CHECKING:  # rule models are type hints only: loading them would import pydantic on every run
     from auditor.engine.loader import PatternRule
@@ -35,7 +35,7 @@ def expand(rule: PatternRule, regex: str) -> re.Pattern[str]:
         listed = rule.words.get(m.group(1))
         if listed is None:
             return m.group(0)
-        return "(?:" + "|".join(re.escape(w) for w in sorted(listed, key=len, reverse=True)) + ")"
+        return "(?:" + alternation(listed) + ")"
 
     return re.compile(_WORDS.sub(words, regex))
 
