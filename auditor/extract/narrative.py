@@ -34,6 +34,8 @@ class _Lexicon:
     change: re.Pattern[str]  # a change word right before a figure: the figure is a Δ, not an amount
     prior: re.Pattern[str]  # an earlier period named in the clause before a figure
     gap_block: re.Pattern[str]  # words between a name and its figure that make the figure something else
+    # a figure of the paragraph's own subject without the subject's name: “…(项)”45.41万元，…。2025年预算安排45.41万元”
+    topic_cue: re.Pattern[str]
 
 
 @lru_cache(maxsize=4)
@@ -45,10 +47,10 @@ def _lexicon(words: StatementWords) -> _Lexicon:
         re.compile(rf"({changes})[了的]?\s*$"),
         re.compile(rf"({alt(words.prior)}|\d{{4}}年(?:度)?(?:预算|决算)?(?:数)?相比|(?:{compare})\d{{4}}年)"),
         re.compile(rf"({alt(words.up + words.down)}|比|较|占)"),
+        re.compile(rf"(?:(?:本年|(\d{{4}})年度?)(?:当年)?({alt(words.current_cues)})|(支出决算|决算)数?为)$"),
     )
 _RATIO = re.compile(r"(?:决算数?(?:为|是|占|达到?)|完成)(年初|全年|调整后?)?预算数?的?(?:比例为?)?$")
 # a figure of the paragraph's own subject without the subject's name: “…(项)”45.41万元，…。2025年预算安排45.41万元”
-_TOPIC_CUE = re.compile(r"(?:(?:本年|(\d{4})年度?)(?:当年)?(预算安排|预算数为|预算为|安排)|(支出决算|决算)数?为)$")
 _BUDGET_CUE = re.compile(r"(年初|全年|调整后?)?预算(?:数)?(?:为|是)?$")
 _LIST_ITEM = re.compile(r"^(?:\d{1,2}[、.．](?!\d)|[(（][一二三四五六七八九十\d]{1,3}[)）]|[①-⑳])")
 
@@ -270,7 +272,7 @@ def narrative_facts(doc: Document, aliases: list[tuple[str, str]], year: int | N
                                   kind="change", extra=(("word", word), ("pos", str(tok.start)))))
                 continue
             if concept is None and opening is not None and tok.unit in ("万元", "元"):
-                bound = _topic_fact(p, tok, opening, year, loc, snippet, pi)
+                bound = _topic_fact(p, tok, opening, year, loc, snippet, pi, lex.topic_cue)
                 if bound is not None:
                     facts.append(bound)
                 continue
@@ -307,10 +309,10 @@ def _lead(text: str, start: int) -> str:
 
 
 def _topic_fact(p: Paragraph, tok: Token, topic: tuple[str, str, Amount], year: int | None, loc: Location,
-                snippet: str, pi: int) -> Fact | None:
+                snippet: str, pi: int, cue: re.Pattern[str]) -> Fact | None:
     """“2025年预算安排X万元” / “支出决算为X万元” in a paragraph about one subject: X is that subject's figure
     (not repeated when it is the figure the paragraph opened with: one figure, one fact)."""
-    m = _TOPIC_CUE.search(p.text[max(0, tok.start - 12) : tok.start])
+    m = cue.search(p.text[max(0, tok.start - 12) : tok.start])
     if m is None or (m.group(1) and (year is None or int(m.group(1)) != year)):
         return None
     if tok.amount.value == topic[2].value:
