@@ -49,7 +49,7 @@ def evidence(f: Fact, value: Amount | None = None) -> Evidence:
 
 
 def printed_form(a: Amount | None) -> tuple[str, str]:
-    """(unit, printed text) of a figure for its evidence: the page's own spelling, e.g. ("元", "14,348,853.34")."""
+    """(unit, printed text) of a figure for its evidence: the page's own spelling, e.g. ("元", "1,234,567.89")."""
     if a is None:
         return "", ""
     return a.unit, a.text or a.show()

@@ -4,7 +4,7 @@ Some PDFs draw the digits of a sentence in another font object, and text extract
 the prose with a gap where each figure stood and the figures on a line of their own below::
 
     一般公共预算财政拨款支出 万元，占本年支出合计的 。与 年
-    2940.05 100.00% 2023
+    612.40 100.00% 2024
 
 The figures are put back into the gaps in order, when the gaps and the figures agree in number and
 kind (an amount before 万元, a year before 年, a percentage never before a unit); otherwise the lines

@@ -34,7 +34,7 @@ class _Lexicon:
     change: re.Pattern[str]  # a change word right before a figure: the figure is a Δ, not an amount
     prior: re.Pattern[str]  # an earlier period named in the clause before a figure
     gap_block: re.Pattern[str]  # words between a name and its figure that make the figure something else
-    # a figure of the paragraph's own subject without the subject's name: “…(项)”45.41万元，…。2025年预算安排45.41万元”
+    # a figure of the paragraph's own subject without the subject's name: “…(项)”38.20万元，…。2025年预算安排38.20万元”
     topic_cue: re.Pattern[str]
 
 
@@ -50,7 +50,7 @@ def _lexicon(words: StatementWords) -> _Lexicon:
         re.compile(rf"(?:(?:本年|(\d{{4}})年度?)(?:当年)?({alt(words.current_cues)})|(支出决算|决算)数?为)$"),
     )
 _RATIO = re.compile(r"(?:决算数?(?:为|是|占|达到?)|完成)(年初|全年|调整后?)?预算数?的?(?:比例为?)?$")
-# a figure of the paragraph's own subject without the subject's name: “…(项)”45.41万元，…。2025年预算安排45.41万元”
+# a figure of the paragraph's own subject without the subject's name: “…(项)”38.20万元，…。2025年预算安排38.20万元”
 _BUDGET_CUE = re.compile(r"(年初|全年|调整后?)?预算(?:数)?(?:为|是)?$")
 _LIST_ITEM = re.compile(r"^(?:\d{1,2}[、.．](?!\d)|[(（][一二三四五六七八九十\d]{1,3}[)）]|[①-⑳])")
 
@@ -324,7 +324,7 @@ def _topic_fact(p: Paragraph, tok: Token, topic: tuple[str, str, Amount], year: 
 
 
 def _open_list_whole(new: list[Fact], intro: list[Figure]) -> list[Figure]:
-    """“基本支出…，占65.56%；” then “项目支出…，占17.94%；”: the list's whole stays open for the next item."""
+    """“基本支出…，占70.12%；” then “项目支出…，占29.88%；”: the list's whole stays open for the next item."""
     shares = [f.statement for f in new if isinstance(f.statement, ShareStatement)]
     first = next((st for st in shares if st.wholes), None)
     if first is None:
@@ -435,7 +435,7 @@ def _completion(p: Paragraph, toks: list[Token], i: int, named: str, loc: Locati
         return []
     primary = [t for q, t in budgets if named and q == named[:2]] or [t for _, t in budgets]
     others = [t for _, t in budgets if all(t is not x for x in primary)]
-    heading = next((t for t in toks if t.unit in ("万元", "元")), None)  # “…(项)”257.14万元，主要用于…
+    heading = next((t for t in toks if t.unit in ("万元", "元")), None)  # “…(项)”86.40万元，主要用于…
     alt_part = None
     if heading is not None and heading.end <= lo and "。" not in p.text[: heading.start] and heading is not actual:
         alt_part = _figure(p, heading)

@@ -5,8 +5,8 @@ and some of: this period's figure C, the earlier figure P (marked by 上年/执�
 比 in front of it), the change Δ (right after the direction word) and the rate r% (right after a direction
 word or 增幅). Forms seen in disclosures include
 
-    基本支出15,844.04万元。与上年相比增加1849.73万元，增长13.22%。          C in the sentence before
-    上年执行数为11.67万元，本年预算安排45.41万元，比上年执行数增加289.12%。   P and C, no Δ
+    基本支出1,100.00万元。与上年相比增加100.00万元，增长10.00%。          C in the sentence before
+    上年执行数为72.00万元，本年预算安排86.40万元，比上年执行数增加20.00%。     P and C, no Δ
     比上年累计支出120.00万元下降20.00万元，下降16.67%。                      P after 比, Δ
 
 When C could be one of several figures (the clause's own, the list item's heading figure), each is a
@@ -34,7 +34,7 @@ class _Grammar:
     def __init__(self, w: StatementWords) -> None:
         self.up, self.down, self.flat = set(w.up), set(w.down), set(w.flat)
         direction = alternation([*w.up, *w.down])
-        # the word right before a rate: 增长13.22% / 减少了13.22% / 下降幅度为4.35% / 增幅为8%
+        # the word right before a rate: 增长10.00% / 减少了6.25% / 下降幅度为3.50% / 增幅为8%
         self.rate_word = re.compile(rf"({direction}|{alternation(w.rate_marks)})(?:了|的)?(?:幅度|比例|比率)?(?:为|是|达|约)?$")
         # the word right before Δ: 增加1.2万元 / 减少了1.2万元 / 增加额为 …
         self.delta_word = re.compile(rf"({direction})(?:了|的)?(?:额|数)?(?:为|是|达|约)?$")
@@ -137,7 +137,7 @@ def _subject(p: Paragraph, lo: int, hi: int, aliases: Sequence[tuple[str, str]])
 
 
 def _topic_figure(p: Paragraph, toks: Sequence[Token], g: _Grammar) -> Token | None:
-    """A list item's heading figure (“3.“…(项)”45.41万元，主要用于…”): the item's amount for this period."""
+    """A list item's heading figure (“3.“…(项)”38.20万元，主要用于…”): the item's amount for this period."""
     if not re.match(r"^(?:\d{1,2}[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）])", p.text):
         return None
     first = next((t for t in toks if t.unit in _MONEY), None)
@@ -209,7 +209,7 @@ def _rate_statement(p: Paragraph, toks: Sequence[Token], i: int, g: _Grammar, ye
 
 def _previous_sentence_current(p: Paragraph, toks: Sequence[Token], lo: int, head: int, g: _Grammar,
                                year: int | None) -> list[Token]:
-    """“项目支出4335.3万元。与上年相比减少1237.7万元…”: a clause that opens with its comparison takes C from the
+    """“项目支出540.00万元。与上年相比减少60.00万元…”: a clause that opens with its comparison takes C from the
     sentence before — the figures of the same name when the clause names one, else every figure (readings)."""
     opening = p.text[lo : lo + 12]
     if lo == 0 or (not g.compare.match(opening) and not re.match(r"^(?:\d{4}年)?(?:与|和|同|比|较)", opening)):

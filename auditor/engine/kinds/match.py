@@ -375,7 +375,7 @@ def _stated_count(rule: object, ctx: Context, st: _State) -> Outcome:
 
 
 def _stated_amount(rule: object, ctx: Context, st: _State) -> Outcome:
-    """“编报绩效目标的项目5个，涉及项目预算资金3328.13万元”: when as many performance tables are published as the
+    """“编报绩效目标的项目5个，涉及项目预算资金125.00万元”: when as many performance tables are published as the
     sentence counts, their amounts add up to the money it states (rounding intervals in 万元)."""
     cards = st.own or st.cards
     if not cards or any(c.value is None for c in cards):

@@ -175,7 +175,7 @@ def check_change(rule: ChangeRule, ctx: Context) -> Outcome:
 
 
 def _with_subject_figures(st: ChangeStatement, ctx: Context, rule: ChangeRule) -> list[ChangeReading]:
-    """A clause that names its subject but not its figure (“其中：公务用车…减少3.59万元，下降15.31%”)."""
+    """A clause that names its subject but not its figure (“其中：公务用车…减少1.00万元，下降12.50%”)."""
     readings = list(st.readings)
     if not st.subject or any(r.current is not None or r.prior is not None for r in readings):
         return readings
