@@ -67,7 +67,7 @@ _Key = tuple[int, int | None, str | None, str | None, str, str]
 
 
 def digit_slip(printed: str, expected: str) -> bool:
-    """One digit dropped, added or two neighbours swapped: 2043.17 for 20431.70, 3412 for 3142."""
+    """One digit dropped, added or two neighbours swapped: 1204.35 for 12043.35, 3412 for 3142."""
     a = "".join(c for c in printed if c.isdigit())
     b = "".join(c for c in expected if c.isdigit())
     if a == b or not a or not b:
