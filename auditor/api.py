@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditor import __version__
 from auditor.model import DocError, DocumentResult, Report
+
+if TYPE_CHECKING:
+    from auditor.profiles import Profiles
 
 # Folder entries that are not documents at all: hidden files and folders (.DS_Store, .git/), the lock and
 # thumbnail files of Office and of file browsers, and the folder's own README / *.source.md notes. Every
@@ -46,6 +49,13 @@ def load_ruleset(rules_path: Path | None = None) -> tuple[Any, list[Any], list[s
     vocab = load_vocabulary(base / "concepts.yaml")
     rules, packs = load_rules(base)
     return vocab, rules, packs
+
+
+def load_profiles(rules_path: Path | None = None) -> Profiles:
+    """The requirement profiles of the rules folder (rules/profiles.yaml). Raises rulesdir.RuleError on a bad file."""
+    from auditor.profiles import load_profiles as load
+
+    return load(rules_path)
 
 
 def select_rules(rules: Sequence[Any], select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Any]:
@@ -99,15 +109,17 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 
 
 def check_paths(paths: Sequence[Path], vocab: Any, rules: Sequence[Any], packs: Sequence[str], jobs: int = 1,
-                progress: Callable[[DocumentResult], None] | None = None, timeout: float | None = None) -> Report:
+                progress: Callable[[DocumentResult], None] | None = None, timeout: float | None = None,
+                profiles: Profiles | None = None) -> Report:
     """Audit every path, in input order; ``progress`` is called once per document as its result arrives.
 
     With ``jobs`` > 1 and more than one path the documents are audited in worker processes (the work is
     pure Python, so threads would share one core); each worker receives the rule set once. A document
     still running after ``timeout`` seconds becomes an error entry (code ``timeout``) and the batch goes on.
+    ``profiles``: the requirement profiles (and the one forced, if any); default: the bundled ones, detected.
     """
     results: list[DocumentResult] = []
-    for r in _audit_all(paths, vocab, rules, jobs, timeout):
+    for r in _audit_all(paths, vocab, rules, jobs, timeout, profiles):
         results.append(r)
         if progress:
             progress(r)
@@ -123,7 +135,8 @@ def unsupported_type(path: Path) -> DocError | None:
                     f"unsupported file type ({suffix}), not audited: text, PDF, Excel, Word and HTML files are read")
 
 
-def _audit_one(path: Path, vocab: Any, rules: Sequence[Any], timeout: float | None = None) -> DocumentResult:
+def _audit_one(path: Path, vocab: Any, rules: Sequence[Any], timeout: float | None = None,
+               profiles: Profiles | None = None) -> DocumentResult:
     from auditor.pipeline import audit_path
 
     if not path.exists():
@@ -137,7 +150,7 @@ def _audit_one(path: Path, vocab: Any, rules: Sequence[Any], timeout: float | No
         return DocumentResult(str(path), "", "error", unsupported)
     try:
         with _deadline(timeout):
-            return audit_path(path, vocab, rules)
+            return audit_path(path, vocab, rules, profiles=profiles)
     except DocumentTimeout:
         pass
     return DocumentResult(str(path), "", "error", DocError(
@@ -168,10 +181,10 @@ def _deadline(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-_WORKER_RULESET: tuple[Any, Sequence[Any], float | None] = (None, (), None)
+_WORKER_RULESET: tuple[Any, Sequence[Any], float | None, Any] = (None, (), None, None)
 
 
-def _init_worker(vocab: Any, rules: Sequence[Any], timeout: float | None = None) -> None:
+def _init_worker(vocab: Any, rules: Sequence[Any], timeout: float | None = None, profiles: Any = None) -> None:
     """Runs once in each worker process: keep the rule set, so that tasks carry only a path.
 
     Ctrl-C is left to the parent, which cancels what is queued, instead of every worker printing a traceback.
@@ -179,17 +192,17 @@ def _init_worker(vocab: Any, rules: Sequence[Any], timeout: float | None = None)
     import signal
 
     global _WORKER_RULESET
-    _WORKER_RULESET = (vocab, rules, timeout)
+    _WORKER_RULESET = (vocab, rules, timeout, profiles)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _audit_in_worker(path: Path) -> DocumentResult:
-    vocab, rules, timeout = _WORKER_RULESET
-    return _audit_one(path, vocab, rules, timeout)
+    vocab, rules, timeout, profiles = _WORKER_RULESET
+    return _audit_one(path, vocab, rules, timeout, profiles)
 
 
 def _audit_all(paths: Sequence[Path], vocab: Any, rules: Sequence[Any], jobs: int,
-               timeout: float | None = None) -> Iterator[DocumentResult]:
+               timeout: float | None = None, profiles: Profiles | None = None) -> Iterator[DocumentResult]:
     """Results in input order: serially, or from a process pool; serially too when no pool can run."""
     workers = min(jobs, len(paths))
     done = 0
@@ -201,7 +214,7 @@ def _audit_all(paths: Sequence[Path], vocab: Any, rules: Sequence[Any], jobs: in
 
         try:
             pool = ProcessPoolExecutor(workers, mp_context=_mp_context(), initializer=_init_worker,
-                                       initargs=(vocab, list(rules), timeout))
+                                       initargs=(vocab, list(rules), timeout, profiles))
         except (OSError, ImportError, NotImplementedError, ValueError):  # no usable multiprocessing here
             pool = None
         if pool is not None:
@@ -216,7 +229,7 @@ def _audit_all(paths: Sequence[Path], vocab: Any, rules: Sequence[Any], jobs: in
             finally:  # also when the caller stops early or is interrupted: drop the queued documents
                 pool.shutdown(cancel_futures=True)
     for p in paths[done:]:
-        yield _audit_one(p, vocab, rules, timeout)
+        yield _audit_one(p, vocab, rules, timeout, profiles)
 
 
 def _mp_context() -> Any:
@@ -238,7 +251,8 @@ def _mp_context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
-def check_bytes(name: str, data: bytes, vocab: Any, rules: Sequence[Any], packs: Sequence[str]) -> Report:
+def check_bytes(name: str, data: bytes, vocab: Any, rules: Sequence[Any], packs: Sequence[str],
+                profiles: Profiles | None = None) -> Report:
     from auditor.pipeline import audit_path
 
-    return Report((audit_path(Path(name), vocab, rules, data),), tuple(packs), len(rules), __version__)
+    return Report((audit_path(Path(name), vocab, rules, data, profiles),), tuple(packs), len(rules), __version__)

@@ -78,6 +78,17 @@ def _load(rules_dir: Path | None, lang: str = "zh") -> tuple[Any, list[Any], lis
         fail(say(lang, f"规则文件有误：{exc}", f"bad rule file: {exc}"))
 
 
+def _load_profiles(rules_dir: Path | None, lang: str) -> Any:
+    """The requirement profiles of the rules folder; a bad profiles.yaml is exit code 2 naming the field."""
+    from auditor import api
+    from auditor.rulesdir import RuleError
+
+    try:
+        return api.load_profiles(rules_dir)
+    except RuleError as exc:
+        fail(say(lang, f"规则文件有误：{exc}", f"bad rule file: {exc}"))
+
+
 def _close_rules(rules: Sequence[Any], text: str, n: int) -> list[str]:
     """Rule ids and names that look like a mistyped one, for the error message."""
     import difflib
@@ -123,13 +134,13 @@ def exit_code(report: Report, fail_on: str) -> int:
 
 
 def _run(inputs: Inputs, vocab: Any, rules: list[Any], packs: list[str], jobs: int, show_progress: bool,
-         lang: str = "zh", timeout: float | None = None) -> Report:
+         lang: str = "zh", timeout: float | None = None, profiles: Any = None) -> Report:
     from auditor import api
     from auditor.model import Report
 
     parts: list[DocumentResult] = []
     if inputs.stdin is not None:
-        parts.extend(api.check_bytes(STDIN_NAME, inputs.stdin, vocab, rules, packs).documents)
+        parts.extend(api.check_bytes(STDIN_NAME, inputs.stdin, vocab, rules, packs, profiles).documents)
     files = inputs.files
     if files:
         if show_progress:
@@ -149,9 +160,9 @@ def _run(inputs: Inputs, vocab: Any, rules: list[Any], packs: list[str], jobs: i
                 def step(_result: DocumentResult) -> None:
                     bar.advance(task)
 
-                parts.extend(api.check_paths(files, vocab, rules, packs, jobs, step, timeout).documents)
+                parts.extend(api.check_paths(files, vocab, rules, packs, jobs, step, timeout, profiles).documents)
         else:
-            parts.extend(api.check_paths(files, vocab, rules, packs, jobs, timeout=timeout).documents)
+            parts.extend(api.check_paths(files, vocab, rules, packs, jobs, timeout=timeout, profiles=profiles).documents)
     return Report(tuple(parts), tuple(packs), len(rules), __version__)
 
 
@@ -214,6 +225,11 @@ def check(
         float | None,
         typer.Option("--timeout", metavar="SECONDS", help="每份文件最多审核的秒数， 超时记为错误并继续（默认不限）。"),
     ] = None,
+    profile: Annotated[
+        str | None,
+        typer.Option("--profile", metavar="NAME",
+                     help="公开要求（auditor profiles 列出）： auto（默认，按文件识别）或要求名称，如 national。"),
+    ] = None,
 ) -> None:
     """审核公开文件：核对表内、表间和说明与表格的一致性。
 
@@ -238,7 +254,7 @@ def check(
 
     try:
         conf = settings.load_config(config)
-        all_rules = settings.for_profile(all_rules, conf.profile)
+        profiles = settings.force_profile(_load_profiles(rules_dir, lang), profile or conf.profile)
     except settings.ConfigError as exc:
         fail(say(lang, f"配置有误：{exc}", f"bad settings: {exc}"))
     for key, names in (("select", conf.select), ("ignore", conf.ignore), ("severity", tuple(conf.severity))):
@@ -252,7 +268,7 @@ def check(
                        f"packs: {', '.join(packs)}; {len(rules)} rules enabled; {inputs.count} documents"), err=True)
 
     show_progress = not quiet and len(inputs.files) > 3 and sys.stderr.isatty()
-    report = _run(inputs, vocab, rules, packs, jobs or os.cpu_count() or 1, show_progress, lang, timeout)
+    report = _run(inputs, vocab, rules, packs, jobs or os.cpu_count() or 1, show_progress, lang, timeout, profiles)
     try:
         report, hidden = settings.finish(report, rules, conf, baseline, write_baseline)
     except settings.ConfigError as exc:
@@ -304,6 +320,26 @@ def _rule_row(rule: Any) -> dict[str, str]:
         "title": rule.title,
         "title_en": rule.title_en,
     }
+
+
+@app.command("profiles", cls=Command)
+def profiles_command(
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="输出格式：table（默认）或 json。")
+    ] = "table",
+    output: OutputOption = None,
+    lang: LangOption = "zh",
+    rules_dir: RulesOption = None,
+) -> None:
+    """列出公开要求（profiles）：各地要求公开的表格和说明事项。"""
+    from auditor.cli_profiles import profiles_json, profiles_table
+
+    lang = language(lang)
+    fmt = choice(fmt, ("table", "json"), "--format", lang)
+    vocab, _, _ = _load(rules_dir, lang)
+    profiles = _load_profiles(rules_dir, lang)
+    text = profiles_json(profiles) if fmt == "json" else profiles_table(profiles, vocab, lang)
+    emit(text, output, True, lang)
 
 
 @app.command(cls=Command)

@@ -12,9 +12,12 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditor.model import Report, Severity
+
+if TYPE_CHECKING:
+    from auditor.profiles import Profiles
 
 CONFIG_NAME = "auditor.toml"
 KEYS = ("select", "ignore", "severity", "profile", "baseline")
@@ -128,20 +131,14 @@ def apply_severity(report: Report, rules: Sequence[Any], overrides: dict[str, Se
     return replace(report, documents=tuple(docs))
 
 
-DEFAULT_PROFILE = "national"
-
-
-def profiles(rules: Sequence[Any]) -> list[str]:
-    """The requirement profiles the rules name (national always)."""
-    return sorted({DEFAULT_PROFILE, *(p for r in rules for p in getattr(r, "profiles", ()))})
-
-
-def for_profile(rules: Sequence[Any], profile: str) -> list[Any]:
-    """Rules of every profile, and those of the chosen one (default: national)."""
-    chosen = profile or DEFAULT_PROFILE
-    if chosen not in profiles(rules):
-        raise ConfigError(f"未知的 profile “{chosen}”；可用的有：{'、'.join(profiles(rules))} (unknown profile)")
-    return [r for r in rules if not getattr(r, "profiles", ()) or chosen in r.profiles]
+def force_profile(profiles: Profiles, wanted: str) -> Profiles:
+    """The run's requirement profiles with ``wanted`` forced (``auto`` or "": detected per document); an unknown
+    name is a ConfigError listing the known ones."""
+    try:
+        return profiles.forcing(wanted)
+    except ValueError:
+        known = "、".join(["auto", *profiles.names])
+        raise ConfigError(f"未知的 profile “{wanted}”；可用的有：{known} (unknown profile)") from None
 
 
 def finish(report: Report, rules: Sequence[Any], conf: Config, baseline: Path | None,

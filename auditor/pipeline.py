@@ -21,6 +21,8 @@ from auditor.extract.statements import change_statements
 from auditor.extract.tables import table_facts
 from auditor.ingest import IngestError, read_document
 from auditor.model import DocError, Document, DocumentResult, Fact, RuleOutcome, Table, TableInfo
+from auditor.profiles import Profiles, applies, load_profiles
+from auditor.profiles import choose as choose_profile
 from auditor.recognise.tables import Recognised, recognise
 from auditor.vocabulary import Vocabulary, normalise
 
@@ -100,15 +102,25 @@ def extract(doc: Document, vocab: Vocabulary,
     return rec, meta, [f if (loc := doc.locate(f.loc)) == f.loc else replace(f, loc=loc) for f in facts]
 
 
-def audit_document(doc: Document, vocab: Vocabulary, rules: Sequence[Any]) -> DocumentResult:
-    """One document through recognise → extract → rules; status needs_review as `core_tables_unread` says."""
+def audit_document(doc: Document, vocab: Vocabulary, rules: Sequence[Any],
+                   profiles: Profiles | None = None) -> DocumentResult:
+    """One document through recognise → extract → rules; status needs_review as `core_tables_unread` says.
+
+    ``profiles``: the requirement profiles of the run (default: the bundled ones, detected per document).
+    """
     start = time.perf_counter()
     paras = paragraphs(doc)
     rec, meta, facts = extract(doc, vocab, paras)
     tables = rec.tables
-    meta_ctx = dict(meta, fragments=[(f.first_line, f.last_line, f.reason, f.reason_en) for f in rec.fragments])
+    choice = choose_profile(doc, profiles if profiles is not None else load_profiles())
+    meta["profile"] = choice.public()
+    meta_ctx = dict(meta, fragments=[(f.first_line, f.last_line, f.reason, f.reason_en) for f in rec.fragments],
+                    _profile=choice.profile)
     ctx = Context(doc, tables, facts, vocab, meta_ctx, paragraphs=paras)
-    findings, outcomes = run_rules(list(rules), ctx)
+    findings, outcomes = run_rules([r for r in rules if applies(r, choice.profile)], ctx)
+    outcomes += [RuleOutcome(r.id, "not_applicable", f"不适用于“{choice.profile.title}”公开要求",
+                             f"not part of the {choice.profile.title_en} requirements")
+                 for r in rules if not applies(r, choice.profile)]
     needs_review = core_tables_unread(rules, outcomes)
     infos = tuple(TableInfo(t.kind, t.title, t.title_loc, t.last_line, round(t.confidence, 2), t.unit)
                   for t in tables if t.part != "right")
@@ -117,7 +129,8 @@ def audit_document(doc: Document, vocab: Vocabulary, rules: Sequence[Any]) -> Do
     return DocumentResult(doc.path, doc.sha256, status, None, meta, infos, tuple(findings), tuple(outcomes), elapsed)  # type: ignore[arg-type]
 
 
-def audit_path(path: Path, vocab: Vocabulary, rules: Sequence[Any], data: bytes | None = None) -> DocumentResult:
+def audit_path(path: Path, vocab: Vocabulary, rules: Sequence[Any], data: bytes | None = None,
+               profiles: Profiles | None = None) -> DocumentResult:
     """Read and audit one file; an unreadable file becomes an error entry, never an exception."""
     try:
         doc = read_document(path, data)
@@ -128,7 +141,7 @@ def audit_path(path: Path, vocab: Vocabulary, rules: Sequence[Any], data: bytes 
             "not_disclosure", "内容不像部门预算或决算公开文件（没有“预算”“决算”“收入”“支出”“经费”等字样），未审核",
             "the content does not look like a budget or final-accounts disclosure (no 预算/决算/收入/支出/经费): not audited"))
     try:
-        return audit_document(doc, vocab, rules)
+        return audit_document(doc, vocab, rules, profiles)
     except Exception as exc:
         return DocumentResult(str(path), doc.sha256, "error",
                               DocError("internal", f"审核时发生内部错误：{type(exc).__name__}: {exc}",

@@ -11,8 +11,9 @@ import functools
 import os
 from pathlib import Path
 
-# Files of a rules folder that are not rule packs: the shared vocabulary and the id registry.
-NOT_PACKS = frozenset({"concepts.yaml", "retired.yaml"})
+# Files of a rules folder that are not rule packs: the shared vocabulary, the id registry and the requirement
+# profiles.
+NOT_PACKS = frozenset({"concepts.yaml", "retired.yaml", "profiles.yaml"})
 
 
 class RuleError(Exception):
@@ -44,5 +45,5 @@ def packaged_rules() -> Path:
 
 
 def pack_files(rules: Path) -> list[Path]:
-    """The rule packs of a rules folder: every *.yaml except the vocabulary and the id registry, sorted."""
+    """The rule packs of a rules folder: every *.yaml except the vocabulary, the id registry and the profiles, sorted."""
     return sorted(p for p in rules.glob("*.yaml") if p.name not in NOT_PACKS)

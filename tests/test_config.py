@@ -177,11 +177,17 @@ def test_baseline_in_the_settings_and_a_bad_baseline(doc: Path, tmp_path: Path) 
 def test_profiles_select_the_rules_of_the_chosen_one() -> None:
     from types import SimpleNamespace
 
-    from auditor.config import for_profile, profiles
+    from auditor.config import force_profile
+    from auditor.profiles import Profile, Profiles, applies
 
     rules = [SimpleNamespace(id="A.B.0001", profiles=[]), SimpleNamespace(id="A.B.0002", profiles=["shanghai"])]
-    assert profiles(rules) == ["national", "shanghai"]
-    assert [r.id for r in for_profile(rules, "")] == ["A.B.0001"]
-    assert [r.id for r in for_profile(rules, "shanghai")] == ["A.B.0001", "A.B.0002"]
-    with pytest.raises(ConfigError):
-        for_profile(rules, "atlantis")
+    national, shanghai = Profile("national", "全国通用", "national"), Profile("shanghai", "上海市", "Shanghai")
+    assert [r.id for r in rules if applies(r, national)] == ["A.B.0001"]
+    assert [r.id for r in rules if applies(r, shanghai)] == ["A.B.0001", "A.B.0002"]
+    off = Profile("shanghai", "上海市", "Shanghai", off=("A.B",))
+    assert [r.id for r in rules if applies(r, off)] == []
+    known = Profiles((national, shanghai))
+    assert force_profile(known, "").wanted == "auto"
+    assert force_profile(known, "shanghai").wanted == "shanghai"
+    with pytest.raises(ConfigError, match="atlantis"):
+        force_profile(known, "atlantis")

@@ -142,6 +142,8 @@ class RequiredRule(_Base):
     mode: Literal["present", "empty_note", "recognised", "placed", "explained", "note_subject", "section"] = "present"
     min_core_tables: int = 3
     min_present: int = 0  # present: only a document that has at least this many of the tables (a full set, not an excerpt)
+    # present: the tables, explained: the topics, are the document's requirement profile's (rules/profiles.yaml)
+    from_profile: bool = False
     # explained: the topics the narrative must explain, and how much narrative makes a document that has one
     topics: list[Topic] = Field(default_factory=list)
     min_paragraphs: int = 0

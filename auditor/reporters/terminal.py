@@ -160,6 +160,14 @@ def _details(lang: str, doc: DocumentResult) -> list[_Row]:
     return out
 
 
+def _context_rows(lang: str, doc: DocumentResult) -> list[_Row]:
+    """Under which requirement profile the document was audited, and why (meta.profile)."""
+    from auditor.profiles import describe
+
+    info = doc.meta.get("profile")
+    return [(2, 4, Text(describe(info, lang), style="dim"))] if isinstance(info, dict) else []
+
+
 def _evidence_rows(lang: str, doc: DocumentResult, f: Finding, indent: int, full: bool) -> list[_Row]:
     """Every figure; by default blank parts are counted, not listed, and a long list is cut with a note."""
     shown = list(f.evidence) if full else [e for e in f.evidence if e.value != _BLANK or e is f.evidence[0]]
@@ -234,6 +242,8 @@ def _document(lang: str, doc: DocumentResult, detail: str, min_severity: str, sh
     for note in notes if isinstance(notes, list) else ():
         rows.append((2, 4, Text(f"{'reading note: ' if lang == 'en' else '读取提示：'}{note}", style="yellow")))
     verbose = detail == "verbose"
+    if detail != "quiet":
+        rows.extend(_context_rows(lang, doc))
     if verbose:
         rows.extend(_details(lang, doc))
     findings = ordered_findings(doc)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from auditor.amounts import parse_amount
 from auditor.engine.context import Context, make_finding
@@ -72,6 +72,28 @@ def _title(ctx: Context) -> str:
     return " ".join(lines[:2])
 
 
+def _required_tables(rule: RequiredRule, ctx: Context) -> Sequence[str]:
+    """The rule's own tables, or (``from_profile``) those the document's requirement profile lists for its kind."""
+    profile = ctx.meta.get("_profile")
+    if rule.from_profile and profile is not None:
+        return profile.requirements(ctx.meta.get("kind")).tables  # type: ignore[attr-defined, no-any-return]
+    return rule.tables
+
+
+def _required_topics(rule: RequiredRule, ctx: Context) -> Sequence[Any]:
+    """The rule's own topics, or (``from_profile``) those the document's requirement profile lists for its kind."""
+    profile = ctx.meta.get("_profile")
+    if rule.from_profile and profile is not None:
+        return profile.requirements(ctx.meta.get("kind")).explanations  # type: ignore[attr-defined, no-any-return]
+    return rule.topics
+
+
+def _profile_words(ctx: Context) -> dict[str, str]:
+    """The requirement profile's name for a message ({profile}, {profile_en})."""
+    profile = ctx.meta.get("_profile")
+    return {"profile": getattr(profile, "title", "全国通用"), "profile_en": getattr(profile, "title_en", "national")}
+
+
 def check_required(rule: RequiredRule, ctx: Context) -> Outcome:
     kinds = ctx.vocab.present_kinds({t.kind for t in ctx.tables})
     core = {k.id for k in ctx.vocab.kinds if k.core}
@@ -107,14 +129,15 @@ def check_required(rule: RequiredRule, ctx: Context) -> Outcome:
         return _note_subject(rule, ctx)
     findings: list[Finding] = []
     if rule.mode == "present":
-        if sum(kind in kinds for kind in rule.tables) < rule.min_present:
+        wanted = _required_tables(rule, ctx)
+        if not wanted or sum(kind in kinds for kind in wanted) < rule.min_present:
             return "not_applicable", []  # a few tables published as an excerpt, not a disclosure missing some
-        for kind in rule.tables:
+        for kind in wanted:
             if kind not in kinds:
                 k = ctx.vocab.kind(kind)
                 name = k.name if k else kind
                 vals = {"table": name, "table_en": k.name_en if k else kind,
-                        "recognised": recognised, "recognised_en": recognised_en}
+                        "recognised": recognised, "recognised_en": recognised_en, **_profile_words(ctx)}
                 ev = _recognised_evidence(ctx)
                 findings.append(make_finding(rule, rule.severity, vals, ev))
         return ("failed" if findings else "passed"), findings
@@ -144,14 +167,15 @@ def _explained(rule: RequiredRule, ctx: Context) -> Outcome:
     if len(prose) < rule.min_paragraphs:
         return "not_applicable", []
     year = ctx.meta.get("year")
-    due = [t for t in rule.topics if not t.min_year or (isinstance(year, int) and year >= t.min_year)]
+    due = [t for t in _required_topics(rule, ctx) if not t.min_year or (isinstance(year, int) and year >= t.min_year)]
     if not due:
         return "not_applicable", []
     findings: list[Finding] = []
     for topic in due:
         if any(w in p.text for p in ctx.paragraphs for w in topic.words):
             continue
-        vals = {"topic": topic.name, "topic_en": topic.name_en or topic.name, "words": "、".join(topic.words)}
+        vals = {"topic": topic.name, "topic_en": topic.name_en or topic.name, "words": "、".join(topic.words),
+                **_profile_words(ctx)}
         ev = [Evidence("text", topic.name, "（未见）", Location(1))]
         findings.append(make_finding(rule, rule.severity, vals, ev, topic.name, ""))
     return ("failed" if findings else "passed"), findings
