@@ -110,19 +110,25 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 
 def check_paths(paths: Sequence[Path], vocab: Any, rules: Sequence[Any], packs: Sequence[str], jobs: int = 1,
                 progress: Callable[[DocumentResult], None] | None = None, timeout: float | None = None,
-                profiles: Profiles | None = None) -> Report:
+                profiles: Profiles | None = None, pairing: str = "auto") -> Report:
     """Audit every path, in input order; ``progress`` is called once per document as its result arrives.
 
     With ``jobs`` > 1 and more than one path the documents are audited in worker processes (the work is
     pure Python, so threads would share one core); each worker receives the rule set once. A document
     still running after ``timeout`` seconds becomes an error entry (code ``timeout``) and the batch goes on.
     ``profiles``: the requirement profiles (and the one forced, if any); default: the bundled ones, detected.
+    ``pairing``: auto (a narrative file and a tables file of one disclosure are audited as one, pairing.py),
+    off, or together (the two paths are the parts of one disclosure).
     """
     results: list[DocumentResult] = []
     for r in _audit_all(paths, vocab, rules, jobs, timeout, profiles):
         results.append(r)
         if progress:
             progress(r)
+    if len(results) >= 2 and pairing != "off":
+        from auditor.pairing import pair_up
+
+        results = pair_up(results, vocab, rules, pairing, profiles)
     return Report(tuple(results), tuple(packs), len(rules), __version__)
 
 

@@ -134,7 +134,7 @@ def exit_code(report: Report, fail_on: str) -> int:
 
 
 def _run(inputs: Inputs, vocab: Any, rules: list[Any], packs: list[str], jobs: int, show_progress: bool,
-         lang: str = "zh", timeout: float | None = None, profiles: Any = None) -> Report:
+         lang: str = "zh", timeout: float | None = None, profiles: Any = None, pairing: str = "auto") -> Report:
     from auditor import api
     from auditor.model import Report
 
@@ -160,9 +160,11 @@ def _run(inputs: Inputs, vocab: Any, rules: list[Any], packs: list[str], jobs: i
                 def step(_result: DocumentResult) -> None:
                     bar.advance(task)
 
-                parts.extend(api.check_paths(files, vocab, rules, packs, jobs, step, timeout, profiles).documents)
+                parts.extend(api.check_paths(files, vocab, rules, packs, jobs, step, timeout, profiles,
+                                             pairing).documents)
         else:
-            parts.extend(api.check_paths(files, vocab, rules, packs, jobs, timeout=timeout, profiles=profiles).documents)
+            parts.extend(api.check_paths(files, vocab, rules, packs, jobs, timeout=timeout, profiles=profiles,
+                                         pairing=pairing).documents)
     return Report(tuple(parts), tuple(packs), len(rules), __version__)
 
 
@@ -230,6 +232,12 @@ def check(
         typer.Option("--profile", metavar="NAME",
                      help="公开要求（auditor profiles 列出）： auto（默认，按文件识别）或要求名称，如 national。"),
     ] = None,
+    together: Annotated[
+        bool, typer.Option("--together", help="两个文件是同一公开的说明和表格， 合并审核。")
+    ] = False,
+    no_pair: Annotated[
+        bool, typer.Option("--no-pair", help="不自动合并同一公开的说明和表格文件。")
+    ] = False,
 ) -> None:
     """审核公开文件：核对表内、表间和说明与表格的一致性。
 
@@ -242,12 +250,17 @@ def check(
     show_info = show is not None and choice(show, ("info",), "--show", lang) == "info"
     if quiet and verbose:
         fail(say(lang, "用法错误：--quiet 和 --verbose 不能同时使用。", "usage error: --quiet and --verbose exclude each other."))
+    if together and no_pair:
+        fail(say(lang, "用法错误：--together 和 --no-pair 不能同时使用。", "usage error: --together and --no-pair exclude each other."))
     if timeout is not None and timeout <= 0:
         fail(say(lang, "用法错误：--timeout 应为正数（秒）。", "usage error: --timeout takes a positive number of seconds."))
 
     from auditor import api
 
     inputs = gather(paths, lang)
+    if together and (inputs.stdin is not None or len(inputs.files) != 2):
+        fail(say(lang, f"用法错误：--together 需要正好两个文件（收到 {inputs.count} 个）。",
+                 f"usage error: --together takes exactly two files ({inputs.count} given)."))
     vocab, all_rules, packs = _load(rules_dir, lang)
 
     from auditor import config as settings
@@ -268,7 +281,9 @@ def check(
                        f"packs: {', '.join(packs)}; {len(rules)} rules enabled; {inputs.count} documents"), err=True)
 
     show_progress = not quiet and len(inputs.files) > 3 and sys.stderr.isatty()
-    report = _run(inputs, vocab, rules, packs, jobs or os.cpu_count() or 1, show_progress, lang, timeout, profiles)
+    pairing = "together" if together else "off" if no_pair or not conf.pair else "auto"
+    report = _run(inputs, vocab, rules, packs, jobs or os.cpu_count() or 1, show_progress, lang, timeout, profiles,
+                  pairing)
     try:
         report, hidden = settings.finish(report, rules, conf, baseline, write_baseline)
     except settings.ConfigError as exc:

@@ -1,8 +1,8 @@
 """User settings for `auditor check`: `auditor.toml`, or `[tool.auditor]` in pyproject.toml, or `--config FILE`.
 
 A department runs the auditor before publishing with its own choices: which rules (select / ignore, by id,
-prefix or name, as on the command line), a severity per rule or prefix, the requirements profile, and a
-baseline of accepted findings. An unknown key or a wrong type is an error naming the file and the key
+prefix or name, as on the command line), a severity per rule or prefix, the requirements profile, a
+baseline of accepted findings, and whether two files of one disclosure are paired. An unknown key or a wrong type is an error naming the file and the key
 (exit 2), never a silently ignored setting.
 """
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from auditor.profiles import Profiles
 
 CONFIG_NAME = "auditor.toml"
-KEYS = ("select", "ignore", "severity", "profile", "baseline")
+KEYS = ("select", "ignore", "severity", "profile", "baseline", "pair")
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
 
@@ -36,6 +36,7 @@ class Config:
     profile: str = ""
     baseline: Path | None = None  # relative to the settings file
     source: Path | None = None  # where the settings came from (None: defaults)
+    pair: bool = True  # a narrative file and a tables file of one disclosure in one run are audited as one
 
 
 def find_config(cwd: Path) -> Path | None:
@@ -90,8 +91,11 @@ def _parse(path: Path, data: dict[str, Any]) -> Config:
     baseline = data.get("baseline")
     if not isinstance(profile, str) or (baseline is not None and not isinstance(baseline, str)):
         raise ConfigError(f"{path}: profile 与 baseline 应为字符串 (profile and baseline must be strings)")
+    pair = data.get("pair", True)
+    if not isinstance(pair, bool):
+        raise ConfigError(f"{path}: pair 应为 true 或 false (pair must be true or false)")
     return Config(_names(path, data, "select"), _names(path, data, "ignore"), dict(severity), profile,
-                  path.parent / baseline if baseline else None, path)
+                  path.parent / baseline if baseline else None, path, pair)
 
 
 def _names(path: Path, data: dict[str, Any], key: str) -> tuple[str, ...]:

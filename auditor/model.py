@@ -233,6 +233,7 @@ class Evidence:
     text: str = ""
     unit: str = ""  # the figure's unit as printed (元, 万元, %, 个); "" for a quoted text
     printed: str = ""  # the figure exactly as printed (thousands separators kept); "" when not a figure
+    file: str | None = None  # a paired disclosure: the other part's path, when the evidence lies in that file
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +286,15 @@ class DocumentResult:
     findings: tuple[Finding, ...] = ()
     outcomes: tuple[RuleOutcome, ...] = ()
     elapsed_ms: int = 0
+    parts: tuple[DisclosurePart, ...] = ()  # the files of a disclosure audited as one (narrative + tables)
+
+
+@dataclass(frozen=True, slots=True)
+class DisclosurePart:
+    """One file of a disclosure published as two (the narrative and the tables), audited together."""
+
+    path: str
+    role: Literal["narrative", "tables"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -222,17 +222,19 @@ def applies(rule: Any, profile: Profile) -> bool:
 
 def describe(info: dict[str, Any], lang: str) -> str:
     """One line saying under which profile a document was audited, and why (from its ``meta.profile``)."""
-    src, found, line = info.get("source"), info.get("found", ""), info.get("line", 0)
+    src, found, line, file = info.get("source"), info.get("found", ""), info.get("line", 0), info.get("file")
     candidates = list(info.get("candidates") or [])
     if lang == "en":
+        at = f"{file}, line {line}" if file else f"line {line}"  # file: the other part of a paired disclosure
         why = {"option": "chosen by --profile or the settings",
-               "title": f"named in the title (line {line}: “{found}”)",
-               "header": f"named in a table header (line {line}: “{found}”)"}.get(
+               "title": f"named in the title ({at}: “{found}”)",
+               "header": f"named in a table header ({at}: “{found}”)"}.get(
             str(src), f"the document names several provinces ({', '.join(candidates)})" if candidates
             else "the document names no province with a profile of its own")
         return f"requirements: {info.get('title_en')} ({info.get('name')}), {why}"
+    at = f"{file} 第{line}行" if file else f"第{line}行"
     why = {"option": "由 --profile 或配置指定",
-           "title": f"依据标题（第{line}行“{found}”）",
-           "header": f"依据表头（第{line}行“{found}”）"}.get(
+           "title": f"依据标题（{at}“{found}”）",
+           "header": f"依据表头（{at}“{found}”）"}.get(
         str(src), f"文件写有多个地区（{'、'.join(candidates)}），按全国通用" if candidates else "文件未写明有专门要求的地区")
     return f"公开要求：{info.get('title')}（{info.get('name')}），{why}"

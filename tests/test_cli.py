@@ -37,7 +37,7 @@ BROKEN_SANGONG = "\n".join(
 
 REPORT_KEYS = {"schema", "tool", "rules", "documents", "summary"}
 DOCUMENT_KEYS = {"path", "sha256", "status", "verdict", "error", "meta", "tables", "findings", "rule_outcomes",
-                 "not_applicable", "stats"}
+                 "not_applicable", "stats", "disclosure_parts"}
 FINDING_KEYS = {
     "rule",
     "name",

@@ -39,7 +39,7 @@ def summary(report: Report) -> dict[str, Any]:
 
 
 def _evidence(e: Evidence, lang: str = "zh", doc: DocumentResult | None = None) -> dict[str, Any]:
-    return {
+    out = {
         "source": e.source,
         "table": e.table,
         "label": label(e.label, lang),
@@ -54,6 +54,9 @@ def _evidence(e: Evidence, lang: str = "zh", doc: DocumentResult | None = None) 
         "printed": e.printed,
         "table_title": table_title(doc, e) if doc is not None else None,
     }
+    if e.file is not None:  # a paired disclosure: the evidence lies in the other part, this file
+        out["file"] = e.file
+    return out
 
 
 def _finding(f: Finding, lang: str, doc: DocumentResult, group: Group | None = None) -> dict[str, Any]:
@@ -95,6 +98,7 @@ def _document(doc: DocumentResult, lang: str) -> dict[str, Any]:
         "verdict": verdict(doc),
         "error": error,
         "meta": _meta(doc.meta),
+        "disclosure_parts": [{"path": p.path, "role": p.role} for p in doc.parts],
         "tables": [
             {
                 "kind": t.kind,

@@ -48,6 +48,8 @@ _W = {
         "hidden": "另有 {n} 条低于 --min-severity 的问题未显示",
         "tables": "表格 {kind}“{title}” 第{span}行（置信度 {conf}，单位 {unit}）",
         "stats": "执行规则 {run} 条，不适用 {na} 条，用时 {ms} 毫秒",
+        "joint": "与{role}文件 {other} 合为一份公开审核（{how}）", "narrative_file": "说明", "tables_file": "表格",
+        "paired_auto": "自动配对：同一年度、同类公开，表头部门“{dept}”见于说明", "paired_together": "按 --together 指定",
     },
     "en": {
         "error": "errors", "warning": "warnings", "info": "info", "expected": "expected {exp}, actual {act}",
@@ -63,6 +65,10 @@ _W = {
         "hidden": "{n} more findings below --min-severity not shown",
         "tables": "table {kind} “{title}” lines {span} (confidence {conf}, unit {unit})",
         "stats": "rules evaluated {run}, not applicable {na}, {ms} ms",
+        "joint": "audited as one disclosure with its {role} file {other} ({how})", "narrative_file": "narrative",
+        "tables_file": "tables",
+        "paired_auto": "paired automatically: same year and kind, the tables' department “{dept}” named in the narrative",
+        "paired_together": "as --together says",
     },
 }
 
@@ -90,6 +96,7 @@ def where(lang: str, loc: Location) -> str:
 def evidence_text(lang: str, doc: DocumentResult, e: Evidence) -> str:
     """`第89行 部门预算支出总表 · 社会保障和就业支出 · 合计 = 30.54 万元`: place, table, row, column, figure as printed."""
     row = label(e.label, lang)
+    where_ = f"[{e.file}] {where(lang, e.loc)}" if e.file else where(lang, e.loc)
     if e.column and row.endswith(f" / {e.column}"):
         row = row[: -len(e.column) - 3]
     parts = [table_title(doc, e) or ""] if e.source == "table" else [_w(lang, "narrative")]
@@ -97,9 +104,9 @@ def evidence_text(lang: str, doc: DocumentResult, e: Evidence) -> str:
     place = " · ".join(p for p in parts if p)
     if is_figure(e):
         figure = f"{e.printed} {e.unit}".strip() if e.printed else label(e.value, lang)
-        return f"{where(lang, e.loc)} {place} = {figure}"
+        return f"{where_} {place} = {figure}"
     sep = ": " if lang == "en" else "："
-    return f"{where(lang, e.loc)} {place}{sep}{label(e.value, lang)}" if e.value else f"{where(lang, e.loc)} {place}"
+    return f"{where_} {place}{sep}{label(e.value, lang)}" if e.value else f"{where_} {place}"
 
 
 def _outcome_line(lang: str, f: Finding) -> Text | None:
@@ -165,7 +172,16 @@ def _context_rows(lang: str, doc: DocumentResult) -> list[_Row]:
     from auditor.profiles import describe
 
     info = doc.meta.get("profile")
-    return [(2, 4, Text(describe(info, lang), style="dim"))] if isinstance(info, dict) else []
+    rows = [(2, 4, Text(describe(info, lang), style="dim"))] if isinstance(info, dict) else []
+    others = [p for p in doc.parts if p.path != doc.path]
+    if others:
+        how = doc.meta.get("disclosure")
+        how = how if isinstance(how, dict) else {}
+        rows.append((2, 4, Text(_w(lang, "joint").format(
+            other=others[0].path, role=_w(lang, f"{others[0].role}_file"),
+            how=_w(lang, "paired_auto").format(dept=how.get("department", "")) if how.get("by") == "auto"
+            else _w(lang, "paired_together")), style="dim")))
+    return rows
 
 
 def _evidence_rows(lang: str, doc: DocumentResult, f: Finding, indent: int, full: bool) -> list[_Row]:

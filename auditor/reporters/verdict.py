@@ -42,9 +42,9 @@ def is_figure(e: Evidence) -> bool:
     return bool(e.printed) or e.value == "（空白）"
 
 
-def figure_key(e: Evidence) -> tuple[int, int | None, str | None, str | None, str, str]:
-    """The same printed figure: one cell (line, page, sheet/cell, column) holding one value."""
-    return e.loc.line, e.loc.page, e.loc.cell, e.column, e.value, e.source
+def figure_key(e: Evidence) -> tuple[int, int | None, str | None, str | None, str, str, str]:
+    """The same printed figure: one cell (line, page, sheet/cell, column, file) holding one value."""
+    return e.loc.line, e.loc.page, e.loc.cell, e.column, e.value, e.source, e.file or ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +165,7 @@ def by_reason(outcomes: list[RuleOutcome], lang: str) -> list[tuple[str, list[st
 
 def table_title(doc: DocumentResult, e: Evidence) -> str | None:
     """The printed title of the recognised table the evidence sits in (its kind and lines), if any."""
-    if e.source != "table":
+    if e.source != "table" or e.file is not None:  # a table of the other file of a paired disclosure
         return None
     inside = [t for t in doc.tables if t.loc.line <= e.loc.line <= t.last_line and (not e.table or t.kind == e.table)]
     same_kind = [t for t in doc.tables if e.table and t.kind == e.table]
