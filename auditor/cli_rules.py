@@ -23,6 +23,7 @@ _SLOTS = {
     "computed": ("计算值", "computed"), "word": ("用词", "word"), "missing": ("缺少的表", "missing tables"),
     "recognised": ("已识别的表", "recognised tables"), "instead": ("应写作", "instead"),
     "column": ("列", "column"), "amount": ("金额", "amount"), "value": ("数值", "value"),
+    "profile": ("公开要求", "requirements profile"), "topic": ("说明事项", "topic"), "words": ("查找的词", "words"),
 }
 
 
@@ -106,12 +107,13 @@ def rules_table(rules: Sequence[Any], color: bool, lang: str = "zh") -> str:
 _WORDS = {
     "zh": {"kind": "类型：", "severity": "严重程度：", "what": "检查什么", "message": "报告的消息", "why": "为什么重要",
            "basis": "依据", "example": "示例", "fail": "不通过", "pass": "通过", "sep": "：", "list": "、",
-           "tables": "核对的表格", "concepts": "核对的数字", "documents": "适用的文件", "regex": "查找的文字",
-           "budget": "预算", "final": "决算"},
+           "tables": "核对的表格", "topics": "说明事项", "concepts": "核对的数字", "documents": "适用的文件", "regex": "查找的文字",
+           "budget": "预算", "final": "决算", "profile": "按文件所属的公开要求（auditor profiles 列出）"},
     "en": {"kind": "Kind: ", "severity": "Severity: ", "what": "What it checks", "message": "Message it reports",
            "why": "Why it matters", "basis": "Basis", "example": "Example", "fail": "fails", "pass": "passes",
-           "sep": ": ", "list": ", ", "tables": "Tables", "concepts": "Figures", "documents": "Documents",
-           "regex": "Text it looks for", "budget": "budget", "final": "final accounts"},
+           "sep": ": ", "list": ", ", "tables": "Tables", "topics": "Explanations", "concepts": "Figures", "documents": "Documents",
+           "regex": "Text it looks for", "budget": "budget", "final": "final accounts",
+           "profile": "as the document's requirements profile lists them (auditor profiles)"},
 }
 
 
@@ -125,6 +127,8 @@ def _what(rule: Any, vocab: Any, lang: str) -> list[str]:
     if tables:
         names = [(k.name_en if lang == "en" else k.name) if (k := vocab.kind(t)) else t for t in tables]
         lines.append(f"{w['tables']}{w['sep']}{w['list'].join(names)}")
+    if getattr(rule, "from_profile", False):
+        lines.append(f"{w['tables' if rule.mode == 'present' else 'topics']}{w['sep']}{w['profile']}")
     concepts = declared_concepts(rule)
     if concepts:
         lines.append(f"{w['concepts']}{w['sep']}{w['list'].join(vocab.concept_name(c, lang) for c in concepts)}")

@@ -26,7 +26,6 @@ NARRATIVE_MIN = 20  # paragraphs of some length that make a narrative file (DISC
 TABLES_PROSE_MAX = 10  # a tables file has at most this many
 TABLES_CORE_MIN = 2  # core tables (收支总表, 支出表, 三公) a tables file has
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_SPACES = re.compile(r"\s+")
 
 
 def role(result: DocumentResult, vocab: Any) -> str | None:
@@ -67,24 +66,23 @@ def candidates(results: Sequence[DocumentResult], vocab: Any) -> list[tuple[int,
     return [(i, j) for i, j in pairs if count[i] == 1 and count[j] == 1]
 
 
-def _squeeze(text: str) -> str:
-    return _SPACES.sub("", text)
-
-
 def department(tables: Document) -> str | None:
     """The department or unit most header fields of a tables file name (None when none does)."""
     from auditor.profiles import header_units
+    from auditor.vocabulary import normalise
 
-    names = Counter(_squeeze(name) for name, _ in header_units(tables))
+    names = Counter(normalise(name) for name, _ in header_units(tables))
     return names.most_common(1)[0][0] if names else None
 
 
 def same_department(narrative: Document, tables: Document) -> str | None:
-    """The tables' department when the narrative names it too (spaces ignored), else None."""
+    """The tables' department when the narrative names it too (spaces and full/half width ignored), else None."""
+    from auditor.vocabulary import normalise
+
     name = department(tables)
     if not name:
         return None
-    return name if name in _squeeze("".join(line.text for line in narrative.lines)) else None
+    return name if name in normalise("".join(line.text for line in narrative.lines)) else None
 
 
 def explicit(results: Sequence[DocumentResult], vocab: Any) -> tuple[int, int] | None:

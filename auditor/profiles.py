@@ -30,7 +30,10 @@ _CONTENTS = re.compile(r"^目\s*录")
 _TITLE_END = re.compile(r"预算|决算")  # the title ends with the line naming the disclosure (…部门预算公开)
 _TITLE_CHARS = 50
 # a table's header field naming the department or unit (部门：…, 编制单位：…, 预算主管部门：…)
-_FIELD = re.compile(r"(?:部门|单位|编制单位|编制部门|预算单位|预算主管部门|主管部门|部门名称|单位名称)\s*[:：]\s*([^\s\t]{2,60})")
+# (a bare 单位： is the unit of the figures, 单位：万元, never a name)
+_FIELD = re.compile(r"(?:部门|编制单位|编制部门|预算单位|预算主管部门|主管部门|部门名称|单位名称)\s*[:：]\s*([^\s\t]{2,60})")
+_UNIT_FIELD = re.compile(r"(?:金额)?单位\s*[:：]")
+_NOT_NAME = re.compile(r"^(?:[\d（(]|(?:千|万|百万|亿)?元)")  # a figure or a unit, not a department
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +181,13 @@ def title_lines(doc: Document) -> list[tuple[str, int]]:
 
 def header_units(doc: Document) -> list[tuple[str, int]]:
     """The department or unit each table header field names (部门：…, 预算单位：…), with its line."""
-    return [(m.group(1), line.loc.line) for line in doc.lines if (m := _FIELD.search(line.text))]
+    out = []
+    for line in doc.lines:
+        m = _FIELD.search(line.text)
+        name = _UNIT_FIELD.split(m.group(1))[0] if m else ""  # “部门：某某局单位：万元” printed without a space
+        if len(name) >= 2 and not _NOT_NAME.match(name):
+            out.append((name, line.loc.line))
+    return out
 
 
 def _named(profiles: Profiles, texts: list[tuple[str, int]]) -> dict[str, tuple[str, int]]:
