@@ -101,6 +101,9 @@ def smoke(root: Path, bindir: Path) -> None:
     if listed != clone:
         fail(f"the installed rules lack {sorted(clone - listed)} and add {sorted(listed - clone)} to the clone's rules/")
     run([auditor, "rules"], 0)
+    profiles = [p["name"] for p in json.loads(run([auditor, "rules", "--profiles", "--format", "json"], 0))]
+    if "national" not in profiles or len(profiles) < 2:
+        fail(f"the installed wheel lists the requirement profiles {profiles} (rules/profiles.yaml not shipped?)")
 
     if "CORE.SG.0001" not in run([auditor, "explain", "CORE.SG.0001"], 0):
         fail("`auditor explain CORE.SG.0001` does not name the rule")

@@ -230,7 +230,7 @@ def check(
     profile: Annotated[
         str | None,
         typer.Option("--profile", metavar="NAME",
-                     help="公开要求（auditor profiles 列出）： auto（默认，按文件识别）或要求名称，如 national。"),
+                     help="公开要求（auditor rules --profiles 列出）： auto（默认，按文件识别）或要求名称，如 national。"),
     ] = None,
     together: Annotated[
         bool, typer.Option("--together", help="两个文件是同一公开的说明和表格， 合并审核。")
@@ -307,12 +307,22 @@ def rules_command(
     output: OutputOption = None,
     lang: LangOption = "zh",
     rules_dir: RulesOption = None,
+    profiles: Annotated[
+        bool, typer.Option("--profiles", help="列出公开要求：各地要求公开的表格和说明事项 （table 或 json）。")
+    ] = False,
 ) -> None:
     """列出全部规则：ID、名称、类型、严重程度和标题。"""
     from auditor.cli_rules import rules_markdown, rules_table
 
     lang = language(lang)
-    fmt = choice(fmt, ("table", "json", "md"), "--format", lang)
+    fmt = choice(fmt, ("table", "json") if profiles else ("table", "json", "md"), "--format", lang)
+    if profiles:
+        from auditor.cli_profiles import profiles_json, profiles_table
+
+        vocab, _, _ = _load(rules_dir, lang)
+        known = _load_profiles(rules_dir, lang)
+        emit(profiles_json(known) if fmt == "json" else profiles_table(known, vocab, lang), output, True, lang)
+        return
     _, rules, packs = _load(rules_dir, lang)
     ordered = sorted(rules, key=lambda r: r.id)
     if fmt == "json":
@@ -335,26 +345,6 @@ def _rule_row(rule: Any) -> dict[str, str]:
         "title": rule.title,
         "title_en": rule.title_en,
     }
-
-
-@app.command("profiles", cls=Command)
-def profiles_command(
-    fmt: Annotated[
-        str, typer.Option("--format", "-f", metavar="FORMAT", help="输出格式：table（默认）或 json。")
-    ] = "table",
-    output: OutputOption = None,
-    lang: LangOption = "zh",
-    rules_dir: RulesOption = None,
-) -> None:
-    """列出公开要求（profiles）：各地要求公开的表格和说明事项。"""
-    from auditor.cli_profiles import profiles_json, profiles_table
-
-    lang = language(lang)
-    fmt = choice(fmt, ("table", "json"), "--format", lang)
-    vocab, _, _ = _load(rules_dir, lang)
-    profiles = _load_profiles(rules_dir, lang)
-    text = profiles_json(profiles) if fmt == "json" else profiles_table(profiles, vocab, lang)
-    emit(text, output, True, lang)
 
 
 @app.command(cls=Command)

@@ -1,4 +1,4 @@
-"""`auditor profiles`: the requirement profiles (rules/profiles.yaml) in words: how each is detected and what a
+"""`auditor rules --profiles`: the requirement profiles (rules/profiles.yaml) in words: how each is detected and what a
 budget and a final-accounts disclosure must publish and explain under it."""
 
 from __future__ import annotations

@@ -108,12 +108,12 @@ _WORDS = {
     "zh": {"kind": "类型：", "severity": "严重程度：", "what": "检查什么", "message": "报告的消息", "why": "为什么重要",
            "basis": "依据", "example": "示例", "fail": "不通过", "pass": "通过", "sep": "：", "list": "、",
            "tables": "核对的表格", "topics": "说明事项", "concepts": "核对的数字", "documents": "适用的文件", "regex": "查找的文字",
-           "budget": "预算", "final": "决算", "profile": "按文件所属的公开要求（auditor profiles 列出）"},
+           "budget": "预算", "final": "决算", "profile": "按文件所属的公开要求（auditor rules --profiles 列出）"},
     "en": {"kind": "Kind: ", "severity": "Severity: ", "what": "What it checks", "message": "Message it reports",
            "why": "Why it matters", "basis": "Basis", "example": "Example", "fail": "fails", "pass": "passes",
            "sep": ": ", "list": ", ", "tables": "Tables", "topics": "Explanations", "concepts": "Figures", "documents": "Documents",
            "regex": "Text it looks for", "budget": "budget", "final": "final accounts",
-           "profile": "as the document's requirements profile lists them (auditor profiles)"},
+           "profile": "as the document's requirements profile lists them (auditor rules --profiles)"},
 }
 
 

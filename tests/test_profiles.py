@@ -91,10 +91,10 @@ def test_profile_option_and_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert bad.exit_code == 2 and "atlantis" in bad.stderr and "national" in bad.stderr
 
 
-def test_profiles_command_lists_them() -> None:
-    text = RUNNER.invoke(app, ["profiles"]).stdout
+def test_rules_profiles_lists_them() -> None:
+    text = RUNNER.invoke(app, ["rules", "--profiles"]).stdout
     assert "jiangsu  江苏省" in text and "政府采购预算表" in text
-    rows = json.loads(RUNNER.invoke(app, ["profiles", "--format", "json"]).stdout)
+    rows = json.loads(RUNNER.invoke(app, ["rules", "--profiles", "--format", "json"]).stdout)
     assert [r["name"] for r in rows] == ["national", "jiangsu", "shanghai"]
     assert "procurement" in rows[1]["budget"]["tables"] and rows[1]["final"] == rows[0]["final"]
 
@@ -112,7 +112,7 @@ def test_a_bad_profiles_file_is_exit_2_naming_the_field(tmp_path: Path, edit, wo
     path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
     with pytest.raises(RuleError, match=words):
         load_profiles.__wrapped__(rules)
-    result = RUNNER.invoke(app, ["profiles", "--rules", str(rules)])
+    result = RUNNER.invoke(app, ["rules", "--profiles", "--rules", str(rules)])
     assert result.exit_code == 2 and words in result.stderr
 
 

@@ -339,7 +339,7 @@ def test_missing_input_message_in_english(tmp_path: Path) -> None:
 # --- 8. CLI polish ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", [[], ["check"], ["rules"], ["explain"], ["extract"], ["profiles"]])
+@pytest.mark.parametrize("command", [[], ["check"], ["rules"], ["explain"], ["extract"]])
 def test_help_has_no_python_types_no_english_framework_words_and_fits(command: list[str]) -> None:
     code, text, _ = invoke(*command, "--help")
     assert code == 0

@@ -42,7 +42,7 @@ def is_figure(e: Evidence) -> bool:
     return bool(e.printed) or e.value == "（空白）"
 
 
-def figure_key(e: Evidence) -> tuple[int, int | None, str | None, str | None, str, str, str]:
+def figure_key(e: Evidence) -> _Key:
     """The same printed figure: one cell (line, page, sheet/cell, column, file) holding one value."""
     return e.loc.line, e.loc.page, e.loc.cell, e.column, e.value, e.source, e.file or ""
 
@@ -63,7 +63,7 @@ class Group:
     digit_slip: bool = False
 
 
-_Key = tuple[int, int | None, str | None, str | None, str, str]
+_Key = tuple[int, int | None, str | None, str | None, str, str, str]
 
 
 def digit_slip(printed: str, expected: str) -> bool:
