@@ -284,6 +284,9 @@ def check(
     pairing = "together" if together else "off" if no_pair or not conf.pair else "auto"
     report = _run(inputs, vocab, rules, packs, jobs or os.cpu_count() or 1, show_progress, lang, timeout, profiles,
                   pairing)
+    if together and not any(d.parts for d in report.documents):
+        typer.echo(say(lang, "提示：--together 给出的文件有无法读取的，未能合并审核，已各自审核",
+                       "note: a file given with --together could not be read: the files were audited apart"), err=True)
     try:
         report, hidden = settings.finish(report, rules, conf, baseline, write_baseline)
     except settings.ConfigError as exc:

@@ -102,6 +102,9 @@ def test_together_pairs_what_auto_would_not(pair: tuple[Path, Path]) -> None:
     assert "CORE.TX.0005" in _rules(docs["narrative.txt"])
     for args in (["--together", str(narrative)], ["--together", "--no-pair", str(narrative), str(tables)]):
         assert RUNNER.invoke(app, ["check", *args]).exit_code == 2
+    tables.write_bytes(b"")  # unreadable: each is audited alone, and the user is told
+    result = RUNNER.invoke(app, ["check", "--together", str(narrative), str(tables), "--fail-on", "never"])
+    assert result.exit_code == 0 and "未能合并审核" in result.stderr
 
 
 def test_the_terminal_names_the_other_part_and_the_evidence_file(pair: tuple[Path, Path]) -> None:
@@ -122,3 +125,22 @@ def test_a_finding_of_the_tables_alone_stays_with_the_tables_file(pair: tuple[Pa
     total = tables.read_text(encoding="utf-8").splitlines().index("合计\t3.30") + 1
     assert any(e["line"] == total and e["value"] == "3.30" for e in finding["evidence"])
     assert "CORE.SG.0001" not in _rules(docs["narrative.txt"])
+
+
+def test_line_numbers_a_message_quotes_are_the_files_own() -> None:
+    from auditor.joined import _lines_back
+
+    assert _lines_back("第 112–130 行：表格片段缺少标题", 100) == "第 12–30 行：表格片段缺少标题"
+    assert _lines_back("lines 112-130: no title", 100) == "lines 12-30: no title"
+    assert _lines_back("第 40 行起的 3 段文字在第 140 行起再次出现", 100) == "第 40 行起的 3 段文字在第 40 行起再次出现"
+
+
+def test_pages_stay_those_of_each_file(pair: tuple[Path, Path]) -> None:
+    narrative, tables = pair
+    text = tables.read_text(encoding="utf-8")
+    tables.write_text(text.replace("公开03表", "\f公开03表"), encoding="utf-8")  # the 三公 table on page 2
+    tables.write_text(tables.read_text(encoding="utf-8").replace("合计\t3.10", "合计\t3.30"), encoding="utf-8")
+    docs = _check(str(narrative), str(tables))
+    (finding,) = [f for f in docs["tables.txt"]["findings"] if f["rule"] == "CORE.SG.0001"]
+    assert {e["page"] for e in finding["evidence"]} == {2}
+    assert docs["tables.txt"]["meta"]["year"] == 2026  # the disclosure's year, from the joint audit
