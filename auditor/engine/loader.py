@@ -106,10 +106,16 @@ class CompareRule(_Base):
 
 class ShareRule(_Base):
     kind: Literal["share"]
+    # tables whose rows give the figure of a whole the sentence names without printing it (“占三公经费的X%”);
+    # empty: any table
+    subject_tables: list[str] = Field(default_factory=list)
 
 
 class ChangeRule(_Base):
     kind: Literal["change"]
+    # tables whose rows give the figure of a subject the clause names without printing it (“其中：公务用车…减少”);
+    # a 类/款/项 subject is looked up in any table
+    subject_tables: list[str] = Field(default_factory=list)
 
 
 class CountRule(_Base):
@@ -207,9 +213,20 @@ class StatedSumRule(_Base):
     window: int = Field(default=400, ge=20)  # characters after the total where its parts may stand
 
 
+class ListedItemsRule(_Base):
+    """The items the narrative lists for a total against the table rows of those items (engine/kinds/listed.py)."""
+
+    kind: Literal["listed_items"]
+    subjects: list[str]  # regular expressions of the totals whose items are listed (人员经费, 公用经费)
+    intro: str = "包括"  # the word that opens the list
+    code_length: int = Field(default=5, ge=3)  # digits of an item row's code (款 of the economic classification)
+    min_items: int = Field(default=5, ge=1)  # listed items found in the table: fewer is no list to judge
+    max_empty: int = Field(default=1, ge=1)  # more listed items without money: a template list, left alone
+
+
 Rule = Annotated[
     SumRule | EqualRule | CompareRule | ShareRule | ChangeRule | CountRule | ConditionalRule | RequiredRule | PatternRule
-    | MatchRule | StatedSumRule,
+    | MatchRule | StatedSumRule | ListedItemsRule,
     Field(discriminator="kind"),
 ]
 _ADAPTER: TypeAdapter[list[Rule]] = TypeAdapter(list[Rule])

@@ -89,7 +89,7 @@ def check_share(rule: ShareRule, ctx: Context) -> Outcome:
         wholes = _wan(st.wholes)
         if st.whole_concept:
             wholes = [(_as(x), x.loc.line, x.value) for x in primary_facts(ctx, st.whole_concept,
-                                                                             rule.tables or ["sangong"]) if x.value]
+                                                                             rule.subject_tables) if x.value]
             wholes += [(_as(x), x.loc.line, x.value) for x in ctx.text_facts("amount") if x.concept == st.whole_concept
                        and x.value and x.period != "prior"]
         elif len(st.whole_name) >= 2:
@@ -180,7 +180,7 @@ def _with_subject_figures(st: ChangeStatement, ctx: Context, rule: ChangeRule) -
     if not st.subject or any(r.current is not None or r.prior is not None for r in readings):
         return readings
     period = "actual" if ctx.meta.get("kind") == "final" else "current"
-    kinds = [] if st.subject.startswith("code.") else (rule.tables or ["sangong"])  # a subject's row: any table
+    kinds = [] if st.subject.startswith("code.") else rule.subject_tables  # a 类/款/项 subject's row: any table
     facts = primary_facts(ctx, st.subject, kinds, period)
     facts += [x for x in ctx.text_facts("amount") if x.concept == st.subject and x.period in ("current", "actual")]
     out: list[ChangeReading] = []
