@@ -21,25 +21,32 @@ from auditor.model import DocumentResult
 if TYPE_CHECKING:
     from auditor.model import Document
 
-MODES = ("auto", "off", "together")
 NARRATIVE_MIN = 20  # paragraphs of some length that make a narrative file (DISC.RQ.0004 uses the same floor)
 TABLES_PROSE_MAX = 10  # a tables file has at most this many
 TABLES_CORE_MIN = 2  # core tables (收支总表, 支出表, 三公) a tables file has
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
+def _core(result: DocumentResult, vocab: Any) -> int:
+    """How many kinds of core table (收支总表, 支出表, 三公) the document has."""
+    core = {k.id for k in vocab.kinds if k.core}
+    return len(vocab.present_kinds({t.kind for t in result.tables}) & core)
+
+
+def _prose(result: DocumentResult) -> int:
+    """How many paragraphs of some length its narrative has (the pipeline counts them: meta["_prose"])."""
+    prose = result.meta.get("_prose", 0)
+    return prose if isinstance(prose, int) else 0
+
+
 def role(result: DocumentResult, vocab: Any) -> str | None:
     """narrative, tables, or None (a whole disclosure, an unreadable file, or neither)."""
     if result.status == "error":
         return None
-    core = {k.id for k in vocab.kinds if k.core}
-    found = len(vocab.present_kinds({t.kind for t in result.tables}) & core)
-    prose = result.meta.get("_prose", 0)
-    if not isinstance(prose, int):
-        return None
-    if found == 0 and prose >= NARRATIVE_MIN:
+    core, prose = _core(result, vocab), _prose(result)
+    if core == 0 and prose >= NARRATIVE_MIN:
         return "narrative"
-    if found >= TABLES_CORE_MIN and prose <= TABLES_PROSE_MAX:
+    if core >= TABLES_CORE_MIN and prose <= TABLES_PROSE_MAX:
         return "tables"
     return None
 
@@ -90,13 +97,7 @@ def explicit(results: Sequence[DocumentResult], vocab: Any) -> tuple[int, int] |
     one with more narrative). None unless exactly two were read."""
     if len(results) != 2 or any(r.status == "error" for r in results):
         return None
-    core = {k.id for k in vocab.kinds if k.core}
-
-    def weight(r: DocumentResult) -> tuple[int, int]:
-        prose = r.meta.get("_prose", 0)
-        return len(vocab.present_kinds({t.kind for t in r.tables}) & core), -(prose if isinstance(prose, int) else 0)
-
-    first, second = sorted((0, 1), key=lambda i: weight(results[i]))
+    first, second = sorted((0, 1), key=lambda i: (_core(results[i], vocab), -_prose(results[i])))
     return first, second
 
 

@@ -104,6 +104,8 @@ def test_rules_profiles_lists_them() -> None:
      "income_expense_sumary"),
     (lambda s: s.replace("    extends: national\n", "    extends: atlantis\n", 1), "atlantis"),
     (lambda s: s.replace("    title_en: Jiangsu\n", "    title_en: Jiangsu\n    colour: blue\n", 1), "colour"),
+    (lambda s: s.replace("    extends: national\n", "    extends: shanghai\n", 1)
+     .replace("    title_en: Shanghai\n    extends: national\n", "    title_en: Shanghai\n    extends: jiangsu\n"), "extends"),
 ])
 def test_a_bad_profiles_file_is_exit_2_naming_the_field(tmp_path: Path, edit, words: str) -> None:
     rules = tmp_path / "rules"

@@ -73,19 +73,18 @@ def _title(ctx: Context) -> str:
 
 
 def _required_tables(rule: RequiredRule, ctx: Context) -> Sequence[str]:
-    """The rule's own tables, or (``from_profile``) those the document's requirement profile lists for its kind."""
+    """(``from_profile``) the tables the document's requirement profile lists for its kind; else, or when the
+    profile lists none (a rules folder without profiles.yaml), the rule's own."""
     profile = ctx.meta.get("_profile")
-    if rule.from_profile and profile is not None:
-        return profile.requirements(ctx.meta.get("kind")).tables  # type: ignore[attr-defined]
-    return rule.tables
+    listed = profile.requirements(ctx.meta.get("kind")).tables if rule.from_profile and profile else ()  # type: ignore[attr-defined]
+    return listed or rule.tables
 
 
 def _required_topics(rule: RequiredRule, ctx: Context) -> Sequence[Any]:
-    """The rule's own topics, or (``from_profile``) those the document's requirement profile lists for its kind."""
+    """(``from_profile``) the topics the document's requirement profile lists for its kind; else the rule's own."""
     profile = ctx.meta.get("_profile")
-    if rule.from_profile and profile is not None:
-        return profile.requirements(ctx.meta.get("kind")).explanations  # type: ignore[attr-defined]
-    return rule.topics
+    listed = profile.requirements(ctx.meta.get("kind")).explanations if rule.from_profile and profile else ()  # type: ignore[attr-defined]
+    return listed or rule.topics
 
 
 def _profile_words(ctx: Context) -> dict[str, str]:
