@@ -144,3 +144,24 @@ def test_pages_stay_those_of_each_file(pair: tuple[Path, Path]) -> None:
     (finding,) = [f for f in docs["tables.txt"]["findings"] if f["rule"] == "CORE.SG.0001"]
     assert {e["page"] for e in finding["evidence"]} == {2}
     assert docs["tables.txt"]["meta"]["year"] == 2026  # the disclosure's year, from the joint audit
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".pdf"])
+def test_the_corpus_split_disclosure_pairs_and_only_loses_its_missing_tables_finding(corpus_dir: Path,
+                                                                                     suffix: str) -> None:
+    """The corpus holds one disclosure published as two files (its README says which): audited together, each
+    keeps every finding it had alone but the narrative's “core tables not recognised”, and gains none that is
+    not read from both (the narrative and the tables agree in that disclosure)."""
+    from auditor import api
+
+    halves = [p for p in sorted(corpus_dir.glob(f"*{suffix}")) if p.stem.endswith(("_text", "_tables"))]
+    if len(halves) != 2:
+        pytest.skip("the corpus's two-file disclosure is not there")
+    vocab, rules, packs = api.load_ruleset()
+    apart = api.check_paths(halves, vocab, rules, packs, pairing="off").documents
+    joint = api.check_paths(halves, vocab, rules, packs).documents
+    assert [[p.role for p in d.parts] for d in joint] == [["narrative", "tables"]] * 2
+    assert [d.status for d in joint] == ["ok", "ok"]
+    for alone, together in zip(apart, joint, strict=True):
+        before = {f.fingerprint for f in alone.findings if f.rule != "CORE.RD.0001"}
+        assert {f.fingerprint for f in together.findings} == before
