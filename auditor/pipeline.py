@@ -21,7 +21,7 @@ from auditor.extract.statements import change_statements
 from auditor.extract.tables import table_facts
 from auditor.ingest import IngestError, read_document
 from auditor.model import DocError, Document, DocumentResult, Fact, RuleOutcome, Table, TableInfo
-from auditor.profiles import Profiles, applies, load_profiles
+from auditor.profiles import Profiles, load_profiles, split_rules
 from auditor.profiles import choose as choose_profile
 from auditor.recognise.tables import Recognised, recognise
 from auditor.vocabulary import Vocabulary, normalise
@@ -118,10 +118,9 @@ def audit_document(doc: Document, vocab: Vocabulary, rules: Sequence[Any],
     meta_ctx = dict(meta, fragments=[(f.first_line, f.last_line, f.reason, f.reason_en) for f in rec.fragments],
                     _profile=choice.profile)
     ctx = Context(doc, tables, facts, vocab, meta_ctx, paragraphs=paras)
-    findings, outcomes = run_rules([r for r in rules if applies(r, choice.profile)], ctx)
-    outcomes += [RuleOutcome(r.id, "not_applicable", f"不适用于“{choice.profile.title}”公开要求",
-                             f"not part of the {choice.profile.title_en} requirements")
-                 for r in rules if not applies(r, choice.profile)]
+    here, off = split_rules(rules, choice.profile)
+    findings, outcomes = run_rules(here, ctx)
+    outcomes += off
     needs_review = core_tables_unread(rules, outcomes)
     infos = tuple(TableInfo(t.kind, t.title, t.title_loc, t.last_line, round(t.confidence, 2), t.unit)
                   for t in tables if t.part != "right")

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from auditor.model import RuleOutcome
 from auditor.rulesdir import RuleError, rules_dir
 
 if TYPE_CHECKING:
@@ -219,6 +221,14 @@ def choose(doc: Document, profiles: Profiles) -> Choice:
         text, line = next((t, ln) for t, ln in fields if _named(profiles, [(t, 0)]))
         return Choice(profiles.get(name) or default, "header", text[:60], line)
     return Choice(default, "default", candidates=tuple(sorted(votes)))
+
+
+def split_rules(rules: Sequence[Any], profile: Profile) -> tuple[list[Any], list[RuleOutcome]]:
+    """The rules that run under ``profile``, and an outcome (not applicable, with the reason) for each other."""
+    here = [r for r in rules if applies(r, profile)]
+    off = [RuleOutcome(r.id, "not_applicable", f"不适用于“{profile.title}”公开要求",
+                       f"not part of the {profile.title_en} requirements") for r in rules if not applies(r, profile)]
+    return here, off
 
 
 def applies(rule: Any, profile: Profile) -> bool:

@@ -122,3 +122,16 @@ def test_a_rules_folder_without_profiles_is_national(tmp_path: Path) -> None:
     rules = tmp_path / "rules"
     shutil.copytree(packaged_rules(), rules, ignore=shutil.ignore_patterns("__pycache__", "profiles.yaml"))
     assert load_profiles.__wrapped__(rules).names == ["national"]
+
+
+def test_rules_of_another_profile_are_not_applicable_with_the_reason() -> None:
+    from types import SimpleNamespace
+
+    from auditor.profiles import split_rules
+
+    shanghai = load_profiles().get("shanghai")
+    assert shanghai is not None
+    rules = [SimpleNamespace(id="A.B.0001", profiles=[]), SimpleNamespace(id="A.B.0002", profiles=["jiangsu"])]
+    here, off = split_rules(rules, shanghai)
+    assert [r.id for r in here] == ["A.B.0001"]
+    assert [(o.rule, o.status, o.reason) for o in off] == [("A.B.0002", "not_applicable", "不适用于“上海市”公开要求")]
