@@ -20,6 +20,7 @@ from auditor.engine.kinds.passages import (
     check_code_parent,
     check_copied_purpose,
     check_field,
+    check_level_mark,
     check_repeated_section,
     check_row_value,
     check_transposed_name,
@@ -151,7 +152,7 @@ _CHECKS = {"regex": check_regex, "year": check_year, "duplicated_words": check_d
            "copied_purpose": check_copied_purpose, "stale_year": check_stale_year,
            "row_value": check_row_value, "repeated_section": check_repeated_section,
            "transposed_name": check_transposed_name, "code_parent": check_code_parent,
-           "code_names": check_code_names}
+           "code_names": check_code_names, "level_mark": check_level_mark}
 
 
 def check_pattern(rule: PatternRule, ctx: Context) -> Outcome:
