@@ -27,6 +27,7 @@ class Span:
     text: str
     lines: Sequence[int]  # a paragraph's LineMap, or a table row's line repeated
     in_grid: bool
+    block: int = -1  # a table row's block (the table it belongs to) in the document
 
 
 def expand(rule: PatternRule, regex: str) -> re.Pattern[str]:
@@ -60,11 +61,11 @@ def grid_spans(ctx: Context) -> list[Span]:
     if isinstance(cached, list):
         return cached
     built: list[Span] = []
-    for block in ctx.doc.blocks:
+    for bi, block in enumerate(ctx.doc.blocks):
         if block.kind == "grid":
             for r in block.rows:
                 text = "\t".join(normalise(c) for c in r.cells)
-                built.append(Span(text, (r.loc.line,) * len(text), True))
+                built.append(Span(text, (r.loc.line,) * len(text), True, bi))
     ctx.memo["pattern.grid_spans"] = built
     return built
 
