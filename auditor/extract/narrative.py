@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import overload
 
 from auditor.amounts import Amount, parse_amount
-from auditor.extract.classes import subject_ok
+from auditor.extract.classes import CODED_MARK, subject_ok
 from auditor.extract.holes import refill
 from auditor.model import Document, Fact, Figure, Location, ShareStatement
 from auditor.vocabulary import StatementWords, alternation
@@ -284,7 +284,7 @@ def narrative_facts(doc: Document, aliases: list[tuple[str, str]], year: int | N
                 continue
             if not tok.unit and not re.search(r"(为|是)$", gap):
                 continue
-            if len(gap) > 12 or re.search(r"[，,；;。]", gap) or re.search(r"\d", gap):
+            if len(gap) > 12 or re.search(r"[，,；;。]", gap) or re.search(r"\d", CODED_MARK.sub("", gap)):
                 continue
             if lex.gap_block.search(gap):
                 continue
