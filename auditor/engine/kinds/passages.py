@@ -171,9 +171,17 @@ def check_repeated_section(rule: PatternRule, ctx: Context) -> Outcome:
             i += 1
             continue
         a, b = paras[j], paras[i]
-        vals = {"count": str(run), "first": str(a.lines[0]), "again": str(b.lines[0]), "found": b.text[:40]}
-        ev = [line_evidence(ctx, a.lines[0], "首次出现", a.text[:40]), line_evidence(ctx, b.lines[0], "再次出现", b.text[:40])]
-        findings.append(make_finding(rule, rule.severity, vals, ev, None, str(run)))
+        start_a, start_b, shown, extra = a.lines[0], b.lines[0], b.text, 0
+        lead, prev = (paras[j - 1], paras[i - 1]) if j > 0 and i - 1 > j else (None, None)
+        if lead and prev and len(prev.text) >= rule.min_chars and lead.text.endswith(prev.text):
+            # the paragraph before the copy ends the first copy's paragraph (a heading was joined to it)
+            start_a, start_b, shown, extra = lead.lines[len(lead.text) - len(prev.text)], prev.lines[0], prev.text, 1
+        end_a, end_b = paras[j + run - 1].lines[-1], paras[i + run - 1].lines[-1]
+        vals = {"count": str(run + extra), "first": str(start_a), "again": str(start_b), "found": shown[:40],
+                "first_end": str(end_a), "again_end": str(end_b)}
+        ev = [line_evidence(ctx, start_a, "首次出现", shown[:40]), line_evidence(ctx, end_a, "首次出现至", ""),
+              line_evidence(ctx, start_b, "再次出现", shown[:40]), line_evidence(ctx, end_b, "再次出现至", "")]
+        findings.append(make_finding(rule, rule.severity, vals, ev, None, str(run + extra)))
         i += run
     return ("failed" if findings else "passed"), findings
 
