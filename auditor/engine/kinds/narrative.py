@@ -76,8 +76,10 @@ def _wan(figs: tuple[Figure, ...]) -> list[Whole]:
 
 
 def _sharper(a: Amount, precise: dict[Decimal, Amount]) -> Amount:
-    """A narrative figure that a table prints with more decimals (183.6 in the text, 183.60 in the table) stands
-    for the table's narrower interval: the same figure, its trailing zero dropped in the prose."""
+    """A narrative figure with decimals that a table prints with more of them (183.6 in the text, 183.60 in the
+    table) stands for the table's narrower interval: the same figure, its trailing zero dropped in the prose."""
+    if a.decimals < 1:  # a whole number (“200万元”) may be a rounded figure that only happens to equal a table's
+        return a
     better = precise.get(a.value)
     return better if better is not None and better.decimals > a.decimals else a
 
