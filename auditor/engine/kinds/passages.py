@@ -223,15 +223,15 @@ def check_transposed_name(rule: PatternRule, ctx: Context) -> Outcome:
     return ("failed" if findings else "passed"), findings
 
 
-def _levels_by_name(ctx: Context, strip: re.Pattern[str], codes: re.Pattern[str], levels: list[int]) -> dict[str, set[int]]:
-    """Each coded row's name (the `strip` parts removed) -> the code lengths it has in the tables, for the codes
-    matching `codes` at a length of `levels`."""
-    out: dict[str, set[int]] = {}
+def _rows_by_name(ctx: Context, strip: re.Pattern[str], codes: re.Pattern[str], levels: list[int]) -> dict[str, list[TRow]]:
+    """Each coded row's name (the `strip` parts removed) -> its rows in the tables, for the codes matching `codes`
+    at a length of `levels`."""
+    out: dict[str, list[TRow]] = {}
     for t in ctx.tables:
         for r in t.rows:
             code = r.code or ""
             if code.isdigit() and len(code) in levels and codes.search(code) and r.label:
-                out.setdefault(strip.sub("", normalise(r.label)), set()).add(len(code))
+                out.setdefault(strip.sub("", normalise(r.label)), []).append(r)
     return out
 
 
@@ -239,27 +239,31 @@ def check_level_mark(rule: PatternRule, ctx: Context) -> Outcome:
     """A subject the narrative marks as 类, 款 or 项 (group 1 of `regex` the name, group 2 the mark) that the tables
     code only at another level (行政事业单位离退休（类） for the 款 20805): the reader looks for it at the wrong level.
     The marks stand for `code_levels` in order; the whole run of characters before the mark must be a table's
-    name (其他人大事务（项）abbreviates a 项, it does not name the 款 人大事务)."""
+    name (其他人大事务（项）abbreviates a 项, it does not name the 款 人大事务). One finding per name and mark, citing
+    every place and the table row that codes the name."""
     regex, strip, codes = expand(rule, rule.regex), expand(rule, rule.strip), expand(rule, rule.codes)
     levels = sorted(rule.code_levels)
-    by_name = _levels_by_name(ctx, strip, codes, levels)
-    if not by_name:
+    rows = _rows_by_name(ctx, strip, codes, levels)
+    if not rows:
         return "not_applicable", []
     marks = dict(zip("类款项", levels, strict=False))
     shown = {n: m for m, n in marks.items()}
-    places: dict[tuple[str, str], list[list[Evidence]]] = {}  # one finding per name and mark, citing every place
+    places: dict[tuple[str, str], list[list[Evidence]]] = {}
     for span in spans(rule, ctx):
         for m in regex.finditer(span.text):
             name, marked = m.group(1), marks.get(m.group(2))
-            if name not in by_name or marked is None or marked in by_name[name]:
+            if name not in rows or marked is None or any(len(r.code or "") == marked for r in rows[name]):
                 continue
             found = f"{name}({m.group(2)})"
             places.setdefault((name, m.group(2)), []).append(span_evidence(ctx, span, m.start(1), m.end(), found, "说明"))
     findings: list[Finding] = []
     for (name, mark), each in places.items():
-        expected = "、".join(shown[n] for n in sorted(by_name[name]))
-        vals = {"found": f"{name}({mark})", "name": name, "mark": mark, "expected": expected, "count": str(len(each))}
-        findings.append(make_finding(rule, rule.severity, vals, [e for ev in each for e in ev], expected, mark))
+        expected = "、".join(dict.fromkeys(shown[len(r.code or "")] for r in sorted(rows[name], key=lambda r: len(r.code or ""))))
+        row = rows[name][0]
+        vals = {"found": f"{name}({mark})", "name": name, "mark": mark, "expected": expected, "count": str(len(each)),
+                "code": row.code or ""}
+        ev = [e for ev in each for e in ev] + [line_evidence(ctx, row.loc.line, row.code or "", name, "table")]
+        findings.append(make_finding(rule, rule.severity, vals, ev, expected, mark))
     return ("failed" if findings else "passed"), findings
 
 
