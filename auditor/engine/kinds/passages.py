@@ -258,7 +258,7 @@ def check_level_mark(rule: PatternRule, ctx: Context) -> Outcome:
             places.setdefault((name, m.group(2)), []).append(span_evidence(ctx, span, m.start(1), m.end(), found, "说明"))
     findings: list[Finding] = []
     for (name, mark), each in places.items():
-        expected = "、".join(dict.fromkeys(shown[len(r.code or "")] for r in sorted(rows[name], key=lambda r: len(r.code or ""))))
+        expected = "、".join(shown[n] for n in sorted({len(r.code or "") for r in rows[name]}))
         row = rows[name][0]
         vals = {"found": f"{name}({mark})", "name": name, "mark": mark, "expected": expected, "count": str(len(each)),
                 "code": row.code or ""}

@@ -83,6 +83,7 @@ def check_regex(rule: PatternRule, ctx: Context) -> Outcome:
 
 
 def _regex_finding(rule: PatternRule, ctx: Context, found: list[str], ev: list[Evidence]) -> Finding:
+    """One finding for the texts found (several when a table's matches are one finding), each with its `instead`."""
     instead = [rule.replacements.get(f, "") for f in found]
     vals = {"found": "、".join(found), "instead": "、".join(i for i in instead if i), "year": str(ctx.meta.get("year", ""))}
     return make_finding(rule, rule.severity, vals, ev, None, vals["found"])
