@@ -72,7 +72,7 @@ def grid_spans(ctx: Context) -> list[Span]:
 
 # A table of contents: its title (“目 录”, “2024年部门预算信息公开目录”), and what an entry's key loses (its
 # number, dot leaders and page number) so that the body's first heading, printed again, ends it.
-_TOC_TITLE = re.compile(r"^.{0,24}目录$")
+_TOC_TITLE = re.compile(r"^(?:.{0,20}(?:公开|预算|决算|说明))?目录$")  # not “集中采购目录”
 _ENTRY_NUMBER = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[(][一二三四五六七八九十\d]+[)]|"
                            r"\d{1,2}(?:[.、]\s*|\s+)|表[一二三四五六七八九十\d]+|公开\s*\d+\s*表|附件[:]?)")
 _LEADER = re.compile(r"(?:…+|\.{3,}|·{3,}|-{3,}|_{3,})")
@@ -90,7 +90,7 @@ def toc_spans(ctx: Context) -> list[Span]:
         return cached
     lines = ctx.doc.lines
     built: list[Span] = []
-    title = next((i for i, x in enumerate(lines[:TOC_SEARCH]) if _TOC_TITLE.match(_compact(x.text))), None)
+    title = next((i for i, x in enumerate(lines[:TOC_SEARCH]) if _TOC_TITLE.match(_compact(x.text).lstrip("#*"))), None)
     if title is not None:
         numbers: dict[str, str] = {}  # an entry's name -> its number
         for line in lines[title + 1 : title + 1 + TOC_MAX]:
