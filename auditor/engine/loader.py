@@ -163,7 +163,8 @@ class PatternRule(_Base):
     kind: Literal["pattern"]
     regex: str = ""  # {name} expands to the alternation of words[name]
     check: Literal["regex", "stale_year", "duplicated_words", "year", "field", "copied_purpose",
-                   "row_value", "repeated_section", "transposed_name", "code_parent", "code_names", "level_mark"] = "regex"
+                   "row_value", "repeated_section", "transposed_name", "code_parent", "code_names", "level_mark",
+                   "listed_items"] = "regex"
     scope: Literal["text", "tables", "all", "toc"] = "all"  # toc: the lines of the table of contents
     min_year: int = 0  # regex: only documents of this budget year or later (a renamed subject's old name)
     replacements: dict[str, str] = Field(default_factory=dict)  # found text -> what to write instead, for {instead}
@@ -180,7 +181,10 @@ class PatternRule(_Base):
     strip: str = ""  # transposed_name: what a table row's label loses to be a name (its code, its level mark)
     code_levels: list[int] = Field(default_factory=lambda: [3, 5, 7])  # code_parent: lengths of 类, 款, 项 codes
     code_names: dict[str, str] = Field(default_factory=dict)  # code_names: the standard name of each code
-    codes: str = ""  # level_mark: the codes (a regex) whose rows name the subjects, e.g. function codes only
+    codes: str = ""  # level_mark, listed_items: the codes (a regex) whose rows name the subjects, e.g. function codes
+    min_items: int = 5  # listed_items: a shorter list is not meant to be complete
+    min_percent: int = Field(default=60, ge=0, le=100)  # listed_items: the share of items the list must explain
+    min_score: int = Field(default=75, ge=0, le=100)  # listed_items: a listed name this close (rapidfuzz) explains a row
 
 
 class MatchRule(_Base):

@@ -9,6 +9,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -21,7 +22,7 @@ from auditor.engine.kinds.textspans import (
     spans,
     year_ok,
 )
-from auditor.model import Evidence, Finding, Line, TRow
+from auditor.model import Evidence, Fact, Finding, Line, TRow
 from auditor.vocabulary import normalise
 
 if TYPE_CHECKING:
@@ -265,6 +266,53 @@ def check_level_mark(rule: PatternRule, ctx: Context) -> Outcome:
         ev = [e for ev in each for e in ev] + [line_evidence(ctx, row.loc.line, row.code or "", name, "table")]
         findings.append(make_finding(rule, rule.severity, vals, ev, expected, mark))
     return ("failed" if findings else "passed"), findings
+
+
+_FIGURE = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+_HALF_FEN = Decimal("0.005")
+
+
+def check_listed_items(rule: PatternRule, ctx: Context) -> Outcome:
+    """The items (项) of a table (`tables`, codes of the longest `code_levels` length matching `codes`) that the
+    narrative's list of items (a name before “（项）”, group 1 of `regex`) leaves out: no listed name is close to the
+    row's (rapidfuzz ratio ≥ `min_score`) and the row's figure (万元) is stated in none of the list's paragraphs.
+    Judged only when the list names `min_items` items or more and explains `min_percent` of the table's: it then
+    means to list them all. Rows of zero are not items."""
+    regex, codes, strip = expand(rule, rule.regex), expand(rule, rule.codes), expand(rule, rule.strip)
+    level = max(rule.code_levels)
+    listed: list[tuple[str, int]] = []
+    stated: list[Decimal] = []
+    for span in spans(rule, ctx):
+        found = [(m.group(1), span.lines[m.start(1)]) for m in regex.finditer(span.text)]
+        if found:
+            listed += found
+            stated += [Decimal(x.replace(",", "")) for x in _FIGURE.findall(span.text)]
+    names = {name for name, _line in listed}
+    rows: dict[str, list[Fact]] = {}
+    for f in ctx.table_facts(rule.tables):
+        if f.code and len(f.code) == level and codes.search(f.code) and f.value is not None:
+            rows.setdefault(f.code, []).append(f)
+    if len(names) < rule.min_items or not rows:
+        return "not_applicable", []
+    from rapidfuzz import fuzz
+
+    def explained(f: Fact) -> bool:
+        assert f.value is not None
+        name, value = strip.sub("", normalise(f.label)), f.value.in_unit("万元").value
+        return value == 0 or any(fuzz.ratio(name, n[-len(name):]) >= rule.min_score for n in names) \
+            or any(abs(value - x) <= _HALF_FEN for x in stated)
+
+    left = {code: facts for code, facts in rows.items() if not explained(facts[0])}
+    if not left or (len(rows) - len(left)) * 100 < rule.min_percent * len(rows):
+        return ("passed" if not left else "not_applicable"), []
+    items = "；".join(f"{strip.sub('', normalise(fs[0].label))}（{code}）{fs[0].value.in_unit('万元').show()} 万元"
+                     for code, fs in left.items() if fs[0].value is not None)
+    vals = {"listed": str(len(names)), "count": str(len(left)), "items": items}
+    lines = dict.fromkeys(f.loc.line for f in ctx.table_facts() if f.code in left)  # the item's row in every table
+    ev = [line_evidence(ctx, n, "未说明的科目", "", "table") for n in lines]
+    ev += [line_evidence(ctx, listed[0][1], "说明所列科目（首项）", listed[0][0]),
+           line_evidence(ctx, listed[-1][1], "说明所列科目（末项）", listed[-1][0])]
+    return "failed", [make_finding(rule, rule.severity, vals, ev, None, vals["count"])]
 
 
 def check_code_parent(rule: PatternRule, ctx: Context) -> Outcome:

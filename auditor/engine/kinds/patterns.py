@@ -21,6 +21,7 @@ from auditor.engine.kinds.passages import (
     check_copied_purpose,
     check_field,
     check_level_mark,
+    check_listed_items,
     check_repeated_section,
     check_row_value,
     check_transposed_name,
@@ -167,7 +168,8 @@ _CHECKS = {"regex": check_regex, "year": check_year, "duplicated_words": check_d
            "copied_purpose": check_copied_purpose, "stale_year": check_stale_year,
            "row_value": check_row_value, "repeated_section": check_repeated_section,
            "transposed_name": check_transposed_name, "code_parent": check_code_parent,
-           "code_names": check_code_names, "level_mark": check_level_mark}
+           "code_names": check_code_names, "level_mark": check_level_mark,
+           "listed_items": check_listed_items}
 
 
 def check_pattern(rule: PatternRule, ctx: Context) -> Outcome:
