@@ -1,6 +1,6 @@
 """`pattern` checks that read a passage rather than a phrase: a heading field across the tables, items and
 their stated purposes, figures a passage states against its total, a table row's indicator against its value,
-and sections printed twice."""
+sections printed twice, and the narrative's subjects against the tables' (names, levels, codes, items left out)."""
 
 from __future__ import annotations
 
