@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -45,6 +46,8 @@ def document_meta(doc: Document, tables: list[Table]) -> dict[str, Any]:
             if re.fullmatch(r"(?:19|20)\d{2}", t) and re.search(r"预算|决算", near):
                 meta["year"] = int(t)
                 break
+    if "year" not in meta and (titled := _title_year(tables)):  # a tables file: its tables' titles carry the year
+        meta["year"] = titled
     pre = normalise(head).count("预算")
     fin = normalise(head).count("决算")
     meta["kind"] = "final" if fin > pre / 3 and fin >= 2 else "budget"
@@ -54,6 +57,12 @@ def document_meta(doc: Document, tables: list[Table]) -> dict[str, Any]:
     units = {t.unit for t in tables if t.unit}
     meta["unit"] = "万元" if "万元" in units or not units else sorted(units)[0]
     return meta
+
+
+def _title_year(tables: list[Table]) -> int | None:
+    """The year most of the tables' titles name (“2019年政府采购预算表”), for a file without a dated cover."""
+    years = Counter(int(y) for t in tables for y in re.findall(r"(?<!\d)((?:19|20)\d{2})年", normalise(t.title or "")))
+    return years.most_common(1)[0][0] if years else None
 
 
 def narrative_aliases(vocab: Vocabulary) -> list[tuple[str, str]]:

@@ -32,6 +32,16 @@ def test_wrapped_numbered_line_with_amount_is_not_a_heading() -> None:
     assert len(paragraphs(doc)) == 1
 
 
+def test_numbered_item_wrapped_inside_its_name_is_not_a_heading() -> None:
+    """A numbered 类/款/项 item whose line breaks inside the 项 name, or just before its “（项）” mark, goes on."""
+    doc = _doc("（二）农林水支出（类）\n"
+               "1.农业农村（款）病虫害防治专项工作经\n费（项）36.20 万元，与上年相比增加 1.10 万元。\n"
+               "2.农业农村（款）农业技术推广与培训\n（项）12.00 万元，与上年持平。\n")
+    texts = [p.text for p in paragraphs(doc)]
+    assert texts == ["(二)农林水支出(类)", "1.农业农村(款)病虫害防治专项工作经费(项)36.20万元,与上年相比增加1.10万元。",
+                     "2.农业农村(款)农业技术推广与培训(项)12.00万元,与上年持平。"]
+
+
 def test_sangong_item_after_heading_is_read_in_its_topic(ruleset: Any) -> None:
     vocab = ruleset[0]
     doc = _doc("四、财政拨款三公经费预算情况\n\n2025年三公经费预算6.90万元。其中：\n\n（一）因公出国（境）费0.00万元，与上年持平。\n")

@@ -414,7 +414,7 @@ def test_display_options_reach_only_formats_that_declare_them(monkeypatch: pytes
 def test_reasons_come_from_what_the_rule_declares(tmp_path: Path) -> None:
     old = write(tmp_path, "old.txt", "某某县测绘服务站2018年部门预算\n\n本年支出比上年增加3.00万元。\n")
     reasons = {s["rule"]: s["reason"] for s in check_json(old)["documents"][0]["not_applicable"]}
-    assert reasons["DISC.PT.0006"] == "只适用于 2020 年及以后的文件"  # min_year
+    assert reasons["DISC.PT.0006"] == "只适用于 2019 年及以后的文件"  # min_year
     assert reasons["CORE.SG.0001"] == "未识别到“三公”经费表"  # tables
     final = write(tmp_path, "final.txt", "某某县测绘服务站2024年部门决算\n\n决算支出比上年增加3.00万元，决算数为决算。\n")
     report = check_json(final, "--select", "PERF.MT")

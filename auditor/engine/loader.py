@@ -171,14 +171,16 @@ class PatternRule(_Base):
     kind: Literal["pattern"]
     regex: str = ""  # {name} expands to the alternation of words[name]
     check: Literal["regex", "stale_year", "duplicated_words", "year", "field", "copied_purpose",
-                   "row_value", "repeated_section", "transposed_name", "code_parent", "code_names"] = "regex"
-    scope: Literal["text", "tables", "all"] = "all"
+                   "row_value", "repeated_section", "transposed_name", "code_parent", "code_names", "level_mark",
+                   "listed_items"] = "regex"
+    scope: Literal["text", "tables", "all", "toc"] = "all"  # toc: the lines of the table of contents
     min_year: int = 0  # regex: only documents of this budget year or later (a renamed subject's old name)
     replacements: dict[str, str] = Field(default_factory=dict)  # found text -> what to write instead, for {instead}
     words: dict[str, list[str]] = Field(default_factory=dict)  # word lists the regexes name as {name}
     context: str = ""  # regex: the paragraph must also match this (a share without % among shares with %)
     allow: list[str] = Field(default_factory=list)  # found texts that are not defects (reduplicated words)
     one_line: bool = False  # regex: a match across a line break is not counted (PDF text may move a number away)
+    per_table: bool = False  # regex: the matches in one table make one finding, citing each row
     purpose: str = ""  # copied_purpose: an item's stated purpose, group 1
     year_offsets: dict[Literal["budget", "final"], list[int]] = Field(default_factory=dict)  # year: allowed offsets
     value: str = ""  # row_value: the value cell (the first figure after a cell matching `regex`) that is the defect
@@ -187,6 +189,10 @@ class PatternRule(_Base):
     strip: str = ""  # transposed_name: what a table row's label loses to be a name (its code, its level mark)
     code_levels: list[int] = Field(default_factory=lambda: [3, 5, 7])  # code_parent: lengths of 类, 款, 项 codes
     code_names: dict[str, str] = Field(default_factory=dict)  # code_names: the standard name of each code
+    codes: str = ""  # level_mark, listed_items: the codes (a regex) whose rows name the subjects, e.g. function codes
+    min_items: int = 5  # listed_items: a shorter list is not meant to be complete
+    min_percent: int = Field(default=60, ge=0, le=100)  # listed_items: the share of items the list must explain
+    min_score: int = Field(default=75, ge=0, le=100)  # listed_items: a listed name this close (rapidfuzz) explains a row
 
 
 class MatchRule(_Base):
@@ -213,10 +219,10 @@ class StatedSumRule(_Base):
     window: int = Field(default=400, ge=20)  # characters after the total where its parts may stand
 
 
-class ListedItemsRule(_Base):
-    """The items the narrative lists for a total against the table rows of those items (engine/kinds/listed.py)."""
+class ItemRowsRule(_Base):
+    """The items the narrative lists for a total against the table rows of those items (engine/kinds/itemrows.py)."""
 
-    kind: Literal["listed_items"]
+    kind: Literal["item_rows"]
     subjects: list[str]  # regular expressions of the totals whose items are listed (人员经费, 公用经费)
     intro: str = "包括"  # the word that opens the list
     code_length: int = Field(default=5, ge=3)  # digits of an item row's code (款 of the economic classification)
@@ -226,7 +232,7 @@ class ListedItemsRule(_Base):
 
 Rule = Annotated[
     SumRule | EqualRule | CompareRule | ShareRule | ChangeRule | CountRule | ConditionalRule | RequiredRule | PatternRule
-    | MatchRule | StatedSumRule | ListedItemsRule,
+    | MatchRule | StatedSumRule | ItemRowsRule,
     Field(discriminator="kind"),
 ]
 _ADAPTER: TypeAdapter[list[Rule]] = TypeAdapter(list[Rule])

@@ -9,7 +9,7 @@ from typing import Any
 from auditor.engine.context import Context
 from auditor.engine.kinds.compare import check_compare, check_equal
 from auditor.engine.kinds.disclosure import check_required
-from auditor.engine.kinds.listed import check_listed
+from auditor.engine.kinds.itemrows import check_item_rows
 from auditor.engine.kinds.match import check_match
 from auditor.engine.kinds.narrative import check_change, check_conditional, check_count, check_share
 from auditor.engine.kinds.patterns import check_pattern
@@ -30,7 +30,7 @@ KINDS: dict[str, Callable[[Any, Context], tuple[str, list[Finding]]]] = {
     "pattern": check_pattern,
     "match": check_match,
     "stated_sum": check_stated,
-    "listed_items": check_listed,
+    "item_rows": check_item_rows,
 }
 
 

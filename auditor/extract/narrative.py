@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import overload
 
 from auditor.amounts import Amount, parse_amount
-from auditor.extract.classes import subject_ok
+from auditor.extract.classes import CODED_MARK, subject_ok
 from auditor.extract.holes import refill
 from auditor.model import Document, Fact, Figure, Location, ShareStatement
 from auditor.vocabulary import StatementWords, alternation
@@ -155,7 +155,8 @@ def paragraphs(doc: Document) -> list[Paragraph]:
             if not text or _PAGE_LINE.match(vline.raw):
                 continue
             if parts and (parts[-1][-1] in _END or _HEADING.match(vline.raw)
-                          or (heading_only and (blank or size * 5 <= len(text) * 4))):
+                          or (heading_only and not _CONTINUES.match(vline.raw)
+                              and (blank or size * 5 <= len(text) * 4))):
                 flush()  # a heading line shorter than the next line ended there: the page has no blank lines
             heading_only = not parts and _is_heading_line(vline.raw, len(text))
             for seg, loc in vline.segments():
@@ -175,9 +176,13 @@ def _is_heading_line(text: str, length: int) -> bool:
     """“四、三公经费预算情况” on its line (then a blank line): a heading, not a wrapped sentence's start."""
     stripped = text.strip()
     return bool(_HEADING.match(stripped)) and length <= 40 and stripped[-1] not in "，,、：:（(" \
-        and not re.search(r"\d\.\d|万|元|%", stripped)
+        and not re.search(r"\d\.\d|万|元|%", stripped) and not _OPEN_NAME.search(stripped)
 
 
+# a numbered line that breaks off inside the name after a level mark (“2.…（款）机关事业单位基本养老保险缴”)
+_OPEN_NAME = re.compile(r"[(（][类款][)）][\u4e00-\u9fff]+$")
+# a line that can only go on the line before: a level mark or a punctuation mark (“1.…离退休” then “（项）277.05万元”)
+_CONTINUES = re.compile(r"^\s*(?:[(（][类款项][)）]|[，,、。；;：:)）])")
 _DROPPED = re.compile("[\\s“”\"'‘’「」]+")
 
 
@@ -284,7 +289,7 @@ def narrative_facts(doc: Document, aliases: list[tuple[str, str]], year: int | N
                 continue
             if not tok.unit and not re.search(r"(为|是)$", gap):
                 continue
-            if len(gap) > 12 or re.search(r"[，,；;。]", gap) or re.search(r"\d", gap):
+            if len(gap) > 12 or re.search(r"[，,；;。]", gap) or re.search(r"\d", CODED_MARK.sub("", gap)):
                 continue
             if lex.gap_block.search(gap):
                 continue

@@ -192,11 +192,21 @@ def check_equal(rule: EqualRule, ctx: Context) -> Outcome:
             name = ctx.vocab.concept_name(tf.concept) if tf.concept in ctx.vocab.concepts else tf.label
             vals = {"label": name, "table_value": tv.show(), "text_value": text_amt.show(), "unit": text_amt.unit,
                     "diff": show(text_amt.value - tv.value, max(text_amt.decimals, 2))}
-            findings.append(make_finding(rule, sev, vals, [evidence(c), evidence(tf)],  # type: ignore[arg-type]
+            ev = [evidence(c), evidence(tf), *(evidence(h) for h in _heading_of(ctx, tf))]
+            findings.append(make_finding(rule, sev, vals, ev,  # type: ignore[arg-type]
                                          tv.show(), text_amt.show(), show(text_amt.value - tv.value, max(text_amt.decimals, 2))))
     if not applicable:
         return "not_applicable", []
     return ("failed" if findings else "passed"), _dedupe(findings)
+
+
+def _heading_of(ctx: Context, tf: Fact) -> list[Fact]:
+    """The figure an item's heading gives its subject, when `tf` is a later figure of that item (“…(项)”56.12万元 …
+    2026年预算安排57.80万元): the reader sees the two disagree in the item itself."""
+    if tf.get("topic") != "1":
+        return []
+    return [f for f in ctx.text_facts("amount") if f.concept == tf.concept and f.get("para") == tf.get("para")
+            and f.get("topic") != "1" and f.loc.line != tf.loc.line][:1]
 
 
 def _named_fund_tables(rule: EqualRule, ctx: Context, tf: Fact) -> list[str] | None:

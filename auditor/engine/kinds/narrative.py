@@ -75,18 +75,40 @@ def _wan(figs: tuple[Figure, ...]) -> list[Whole]:
     return [(x.amount.in_unit("万元"), x.line, x.amount) for x in figs]
 
 
+def _sharper(a: Amount, precise: dict[Decimal, Amount]) -> Amount:
+    """A narrative figure with decimals that a table prints with more of them (183.6 in the text, 183.60 in the
+    table) stands for the table's narrower interval: the same figure, its trailing zero dropped in the prose."""
+    if a.decimals < 1:  # a whole number (“200万元”) may be a rounded figure that only happens to equal a table's
+        return a
+    better = precise.get(a.value)
+    return better if better is not None and better.decimals > a.decimals else a
+
+
+def _table_figures(ctx: Context) -> dict[Decimal, Amount]:
+    """Every table figure in 万元 by its value, the most precise printing of each (tables of a known unit)."""
+    out: dict[Decimal, Amount] = {}
+    for f in ctx.table_facts():
+        if f.value is None or f.value.unit not in MONEY_EXPONENTS or not ctx.unit_known(f.table_index):
+            continue
+        v = f.value.in_unit("万元")
+        if v.value not in out or v.decimals > out[v.value].decimals:
+            out[v.value] = v
+    return out
+
+
 def check_share(rule: ShareRule, ctx: Context) -> Outcome:
     """A stated share against every whole it may be of; a completion ratio against the budget it names."""
     findings: list[Finding] = []
     applicable = False
     shares = ctx.text_facts("share")
     forced = _forced_lists(shares)
+    precise = _table_figures(ctx)
     for f in shares:
         st = f.statement
         if not isinstance(st, ShareStatement) or f.value is None:
             continue
-        part = st.part.amount.in_unit("万元")
-        wholes = _wan(st.wholes)
+        part = _sharper(st.part.amount.in_unit("万元"), precise)
+        wholes = [(_sharper(w, precise), line, shown) for w, line, shown in _wan(st.wholes)]
         if st.whole_concept:
             wholes = [(_as(x), x.loc.line, x.value) for x in primary_facts(ctx, st.whole_concept,
                                                                              rule.subject_tables) if x.value]

@@ -1,6 +1,6 @@
 """`pattern` checks that read a passage rather than a phrase: a heading field across the tables, items and
 their stated purposes, figures a passage states against its total, a table row's indicator against its value,
-and sections printed twice."""
+sections printed twice, and the narrative's subjects against the tables' (names, levels, codes, items left out)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -21,7 +22,7 @@ from auditor.engine.kinds.textspans import (
     spans,
     year_ok,
 )
-from auditor.model import Evidence, Finding, Line, TRow
+from auditor.model import Evidence, Fact, Finding, Line, TRow
 from auditor.vocabulary import normalise
 
 if TYPE_CHECKING:
@@ -171,9 +172,17 @@ def check_repeated_section(rule: PatternRule, ctx: Context) -> Outcome:
             i += 1
             continue
         a, b = paras[j], paras[i]
-        vals = {"count": str(run), "first": str(a.lines[0]), "again": str(b.lines[0]), "found": b.text[:40]}
-        ev = [line_evidence(ctx, a.lines[0], "首次出现", a.text[:40]), line_evidence(ctx, b.lines[0], "再次出现", b.text[:40])]
-        findings.append(make_finding(rule, rule.severity, vals, ev, None, str(run)))
+        start_a, start_b, shown, extra = a.lines[0], b.lines[0], b.text, 0
+        lead, prev = (paras[j - 1], paras[i - 1]) if j > 0 and i - 1 > j else (None, None)
+        if lead and prev and len(prev.text) >= rule.min_chars and lead.text.endswith(prev.text):
+            # the paragraph before the copy ends the first copy's paragraph (a heading was joined to it)
+            start_a, start_b, shown, extra = lead.lines[len(lead.text) - len(prev.text)], prev.lines[0], prev.text, 1
+        end_a, end_b = paras[j + run - 1].lines[-1], paras[i + run - 1].lines[-1]
+        vals = {"count": str(run + extra), "first": str(start_a), "again": str(start_b), "found": shown[:40],
+                "first_end": str(end_a), "again_end": str(end_b)}
+        ev = [line_evidence(ctx, start_a, "首次出现", shown[:40]), line_evidence(ctx, end_a, "首次出现至", ""),
+              line_evidence(ctx, start_b, "再次出现", shown[:40]), line_evidence(ctx, end_b, "再次出现至", "")]
+        findings.append(make_finding(rule, rule.severity, vals, ev, None, str(run + extra)))
         i += run
     return ("failed" if findings else "passed"), findings
 
@@ -213,6 +222,97 @@ def check_transposed_name(rule: PatternRule, ctx: Context) -> Outcome:
                 findings.append(make_finding(rule, rule.severity, vals, ev, hit[0], tail))
                 break
     return ("failed" if findings else "passed"), findings
+
+
+def _rows_by_name(ctx: Context, strip: re.Pattern[str], codes: re.Pattern[str], levels: list[int]) -> dict[str, list[TRow]]:
+    """Each coded row's name (the `strip` parts removed) -> its rows in the tables, for the codes matching `codes`
+    at a length of `levels`."""
+    out: dict[str, list[TRow]] = {}
+    for t in ctx.tables:
+        for r in t.rows:
+            code = r.code or ""
+            if code.isdigit() and len(code) in levels and codes.search(code) and r.label:
+                out.setdefault(strip.sub("", normalise(r.label)), []).append(r)
+    return out
+
+
+def check_level_mark(rule: PatternRule, ctx: Context) -> Outcome:
+    """A subject the narrative marks as 类, 款 or 项 (group 1 of `regex` the name, group 2 the mark) that the tables
+    code only at another level (行政事业单位离退休（类） for the 款 20805): the reader looks for it at the wrong level.
+    The marks stand for `code_levels` in order; the whole run of characters before the mark must be a table's
+    name (其他人大事务（项）abbreviates a 项, it does not name the 款 人大事务). One finding per name and mark, citing
+    every place and the table row that codes the name."""
+    regex, strip, codes = expand(rule, rule.regex), expand(rule, rule.strip), expand(rule, rule.codes)
+    levels = sorted(rule.code_levels)
+    rows = _rows_by_name(ctx, strip, codes, levels)
+    if not rows:
+        return "not_applicable", []
+    marks = dict(zip("类款项", levels, strict=False))
+    shown = {n: m for m, n in marks.items()}
+    places: dict[tuple[str, str], list[list[Evidence]]] = {}
+    for span in spans(rule, ctx):
+        for m in regex.finditer(span.text):
+            name, marked = m.group(1), marks.get(m.group(2))
+            if name not in rows or marked is None or any(len(r.code or "") == marked for r in rows[name]):
+                continue
+            found = f"{name}({m.group(2)})"
+            places.setdefault((name, m.group(2)), []).append(span_evidence(ctx, span, m.start(1), m.end(), found, "说明"))
+    findings: list[Finding] = []
+    for (name, mark), each in places.items():
+        expected = "、".join(shown[n] for n in sorted({len(r.code or "") for r in rows[name]}))
+        row = rows[name][0]
+        vals = {"found": f"{name}({mark})", "name": name, "mark": mark, "expected": expected, "count": str(len(each)),
+                "code": row.code or ""}
+        ev = [e for ev in each for e in ev] + [line_evidence(ctx, row.loc.line, row.code or "", name, "table")]
+        findings.append(make_finding(rule, rule.severity, vals, ev, expected, mark))
+    return ("failed" if findings else "passed"), findings
+
+
+_FIGURE = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+_HALF_FEN = Decimal("0.005")
+
+
+def check_listed_items(rule: PatternRule, ctx: Context) -> Outcome:
+    """The items (项) of a table (`tables`, codes of the longest `code_levels` length matching `codes`) that the
+    narrative's list of items (a name before “（项）”, group 1 of `regex`) leaves out: no listed name is close to the
+    row's (rapidfuzz ratio ≥ `min_score`) and the row's figure (万元) is stated in none of the list's paragraphs.
+    Judged only when the list names `min_items` items or more and explains `min_percent` of the table's: it then
+    means to list them all. Rows of zero are not items."""
+    regex, codes, strip = expand(rule, rule.regex), expand(rule, rule.codes), expand(rule, rule.strip)
+    level = max(rule.code_levels)
+    listed: list[tuple[str, int]] = []
+    stated: list[Decimal] = []
+    for span in spans(rule, ctx):
+        found = [(m.group(1), span.lines[m.start(1)]) for m in regex.finditer(span.text)]
+        if found:
+            listed += found
+            stated += [Decimal(x.replace(",", "")) for x in _FIGURE.findall(span.text)]
+    names = {name for name, _line in listed}
+    rows: dict[str, list[Fact]] = {}
+    for f in ctx.table_facts(rule.tables):
+        if f.code and len(f.code) == level and codes.search(f.code) and f.value is not None:
+            rows.setdefault(f.code, []).append(f)
+    if len(names) < rule.min_items or not rows:
+        return "not_applicable", []
+    from rapidfuzz import fuzz
+
+    def explained(f: Fact) -> bool:
+        assert f.value is not None
+        name, value = strip.sub("", normalise(f.label)), f.value.in_unit("万元").value
+        return value == 0 or any(fuzz.ratio(name, n[-len(name):]) >= rule.min_score for n in names) \
+            or any(abs(value - x) <= _HALF_FEN for x in stated)
+
+    left = {code: facts for code, facts in rows.items() if not explained(facts[0])}
+    if not left or (len(rows) - len(left)) * 100 < rule.min_percent * len(rows):
+        return ("passed" if not left else "not_applicable"), []
+    items = "；".join(f"{strip.sub('', normalise(fs[0].label))}（{code}）{fs[0].value.in_unit('万元').show()} 万元"
+                     for code, fs in left.items() if fs[0].value is not None)
+    vals = {"listed": str(len(names)), "count": str(len(left)), "items": items}
+    lines = dict.fromkeys(f.loc.line for f in ctx.table_facts() if f.code in left)  # the item's row in every table
+    ev = [line_evidence(ctx, n, "未说明的科目", "", "table") for n in lines]
+    ev += [line_evidence(ctx, listed[0][1], "说明所列科目（首项）", listed[0][0]),
+           line_evidence(ctx, listed[-1][1], "说明所列科目（末项）", listed[-1][0])]
+    return "failed", [make_finding(rule, rule.severity, vals, ev, None, vals["count"])]
 
 
 def check_code_parent(rule: PatternRule, ctx: Context) -> Outcome:

@@ -20,6 +20,8 @@ from auditor.engine.kinds.passages import (
     check_code_parent,
     check_copied_purpose,
     check_field,
+    check_level_mark,
+    check_listed_items,
     check_repeated_section,
     check_row_value,
     check_transposed_name,
@@ -50,12 +52,14 @@ def _capped(findings: list[Finding], omitted: int) -> list[Finding]:
 
 
 def check_regex(rule: PatternRule, ctx: Context) -> Outcome:
-    """A regex match is the defect; `context` (when given) must also match the same paragraph, `allow` vetoes."""
+    """A regex match is the defect; `context` (when given) must also match the same paragraph, `allow` vetoes.
+    With `per_table`, the matches in one table are one finding (a table listing several retired names)."""
     if not year_ok(rule, ctx):
         return "not_applicable", []
     regex = expand(rule, rule.regex)
     context = expand(rule, rule.context) if rule.context else None
     findings: list[Finding] = []
+    tables: dict[int, list[tuple[str, list[Evidence]]]] = {}
     omitted = 0
     for span in spans(rule, ctx):
         if context is not None and not context.search(span.text):
@@ -64,13 +68,26 @@ def check_regex(rule: PatternRule, ctx: Context) -> Outcome:
             found = m.group(0)
             if found in rule.allow or (rule.one_line and span.lines[m.start()] != span.lines[m.end() - 1]):
                 continue
+            if rule.per_table and span.in_grid:
+                hits = tables.setdefault(span.block, [])
+                if len(hits) < MAX_PLACES:
+                    hits.append((found, span_evidence(ctx, span, m.start(), m.end(), found)))
+                continue
             if len(findings) >= MAX_PLACES:
                 omitted += 1
                 continue
-            vals = {"found": found, "instead": rule.replacements.get(found, ""), "year": str(ctx.meta.get("year", ""))}
-            ev = span_evidence(ctx, span, m.start(), m.end(), found)
-            findings.append(make_finding(rule, rule.severity, vals, ev, None, found))
+            findings.append(_regex_finding(rule, ctx, [found], span_evidence(ctx, span, m.start(), m.end(), found)))
+    for hits in tables.values():
+        names = list(dict.fromkeys(found for found, _ev in hits))
+        findings.append(_regex_finding(rule, ctx, names, [e for _found, ev in hits for e in ev]))
     return ("failed" if findings else "passed"), _capped(findings, omitted)
+
+
+def _regex_finding(rule: PatternRule, ctx: Context, found: list[str], ev: list[Evidence]) -> Finding:
+    """One finding for the texts found (several when a table's matches are one finding), each with its `instead`."""
+    instead = [rule.replacements.get(f, "") for f in found]
+    vals = {"found": "、".join(found), "instead": "、".join(i for i in instead if i), "year": str(ctx.meta.get("year", ""))}
+    return make_finding(rule, rule.severity, vals, ev, None, vals["found"])
 
 
 def check_year(rule: PatternRule, ctx: Context) -> Outcome:
@@ -151,7 +168,8 @@ _CHECKS = {"regex": check_regex, "year": check_year, "duplicated_words": check_d
            "copied_purpose": check_copied_purpose, "stale_year": check_stale_year,
            "row_value": check_row_value, "repeated_section": check_repeated_section,
            "transposed_name": check_transposed_name, "code_parent": check_code_parent,
-           "code_names": check_code_names}
+           "code_names": check_code_names, "level_mark": check_level_mark,
+           "listed_items": check_listed_items}
 
 
 def check_pattern(rule: PatternRule, ctx: Context) -> Outcome:

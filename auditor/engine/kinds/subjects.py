@@ -149,6 +149,8 @@ def _figures(ctx: Context, side: SubjectSide, names: dict[str, str]) -> dict[str
             keyed = [(k, r) for r in table.rows if (k := _row_key(ctx, r, side, names)) is not None]
         seen: set[str] = set()
         for row_key, row in keyed:
+            if row_key == "" and not _split_adds_up(ctx, table, row, pairs):
+                continue  # its purpose columns do not add up to its total: the columns were not read right
             for col_key, col in (pairs if row_key == "" else pairs[:1]):
                 key = col_key if row_key == "" else row_key
                 value = cell_amount(table, row, col.index)
@@ -159,6 +161,25 @@ def _figures(ctx: Context, side: SubjectSide, names: dict[str, str]) -> dict[str
     if side.row in _GENERIC:
         _add_top_sums(ctx, side, out)
     return out
+
+
+def _split_adds_up(ctx: Context, table: Table, row: TRow, pairs: list[tuple[str, Column]]) -> bool:
+    """A total row's 人员经费 + 公用经费 (+ 项目支出) agree with its total column within rounding (are within it, when
+    other purposes may make up the rest); a row that does not was read with its columns shifted (a header merged
+    over the wrong cells). Rows without these columns are not judged."""
+    total = _column(ctx.vocab, table, "total")
+    cols = dict(pairs)
+    if total is None or not {"personnel", "public"} <= set(cols):
+        return True
+    keys = [k for k in ("personnel", "public", "project") if k in cols and cols[k].index != total.index]
+    parts = {k: cell_amount(table, row, cols[k].index) for k in keys}
+    whole = cell_amount(table, row, total.index)
+    if whole is None or parts.get("personnel") is None or parts.get("public") is None:
+        return True
+    got = sum_intervals(a.in_unit("万元").interval for a in parts.values() if a is not None)  # a blank cell is 0
+    limit = whole.in_unit("万元").interval
+    exact = "project" in keys or any(c.index == total.index for c in cols.values())  # all purposes, or the basic total
+    return got.overlaps(limit) if exact else got.lo <= limit.hi
 
 
 def _add_top_sums(ctx: Context, side: SubjectSide, out: dict[str, list[_Figure]]) -> None:

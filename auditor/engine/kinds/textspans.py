@@ -5,6 +5,7 @@ every line a match covers."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -26,6 +27,7 @@ class Span:
     text: str
     lines: Sequence[int]  # a paragraph's LineMap, or a table row's line repeated
     in_grid: bool
+    block: int = -1  # a table row's block (the table it belongs to) in the document
 
 
 def expand(rule: PatternRule, regex: str) -> re.Pattern[str]:
@@ -41,7 +43,11 @@ def expand(rule: PatternRule, regex: str) -> re.Pattern[str]:
 
 
 def spans(rule: PatternRule, ctx: Context) -> Iterator[Span]:
-    """The paragraphs (scope text) and the table rows (scope tables) the rule reads, normalised."""
+    """The paragraphs (scope text), the table rows (scope tables) or the lines of the table of contents (scope
+    toc) the rule reads, normalised."""
+    if rule.scope == "toc":
+        yield from toc_spans(ctx)
+        return
     if rule.scope in ("text", "all"):
         for p in ctx.paragraphs:
             yield Span(p.text, p.lines, False)
@@ -55,13 +61,60 @@ def grid_spans(ctx: Context) -> list[Span]:
     if isinstance(cached, list):
         return cached
     built: list[Span] = []
-    for block in ctx.doc.blocks:
+    for bi, block in enumerate(ctx.doc.blocks):
         if block.kind == "grid":
             for r in block.rows:
                 text = "\t".join(normalise(c) for c in r.cells)
-                built.append(Span(text, (r.loc.line,) * len(text), True))
+                built.append(Span(text, (r.loc.line,) * len(text), True, bi))
     ctx.memo["pattern.grid_spans"] = built
     return built
+
+
+# A table of contents: its title (“目 录”, “2024年部门预算信息公开目录”), and what an entry's key loses (its
+# number, dot leaders and page number) so that the body's first heading, printed again, ends it.
+_TOC_TITLE = re.compile(r"^(?:.{0,20}(?:公开|预算|决算|说明))?目录$")  # not “集中采购目录”
+_ENTRY_NUMBER = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[(][一二三四五六七八九十\d]+[)]|"
+                           r"\d{1,2}(?:[.、]\s*|\s+)|表[一二三四五六七八九十\d]+|公开\s*\d+\s*表|附件[:]?)")
+_LEADER = re.compile(r"(?:…+|\.{3,}|·{3,}|-{3,}|_{3,})")
+TOC_SEARCH = 150  # the title stands among the document's first lines
+TOC_MAX = 60  # entries at most; the body starts sooner
+TOC_LINE = 40  # a longer line without dot leaders is the body's prose
+
+
+def toc_spans(ctx: Context) -> list[Span]:
+    """The lines of the document's table of contents: from its title to the body, which starts where a heading
+    is printed again (with no number or the same number), where a table row or prose begins; none without a
+    title."""
+    cached = ctx.memo.get("pattern.toc_spans")
+    if isinstance(cached, list):
+        return cached
+    lines = ctx.doc.lines
+    built: list[Span] = []
+    title = next((i for i, x in enumerate(lines[:TOC_SEARCH]) if _TOC_TITLE.match(_compact(x.text).lstrip("#*"))), None)
+    if title is not None:
+        numbers: dict[str, str] = {}  # an entry's name -> its number
+        for line in lines[title + 1 : title + 1 + TOC_MAX]:
+            compact = _compact(line.text)
+            if not compact:
+                continue
+            head = unicodedata.normalize("NFKC", line.text).strip().lstrip("-*•·# ")
+            m = _ENTRY_NUMBER.match(head)
+            number = _compact(m.group(0)) if m else ""
+            key = _LEADER.split(_compact(head[m.end() if m else 0 :]))[0].rstrip("0123456789")
+            cells = [c for c in line.text.split("\t") if c.strip()]
+            if (key in numbers and number in ("", numbers[key])) or len(cells) > 2 \
+                    or (len(compact) > TOC_LINE and not _LEADER.search(compact)):
+                break
+            if len(key) >= 2:
+                numbers.setdefault(key, number)
+            text = normalise(line.text)
+            built.append(Span(text, (line.loc.line,) * len(text), False))
+    ctx.memo["pattern.toc_spans"] = built
+    return built
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 def line_text(ctx: Context, line: int) -> str:

@@ -1,4 +1,4 @@
-"""Rule kind `listed_items`: the items the narrative lists for a total against the table's rows of those items.
+"""Rule kind `item_rows`: the items the narrative lists for a total against the table's rows of those items.
 
 “人员经费…万元，主要包括：基本工资、津贴补贴、…、奖励金” names economic items (款) of the basic-expenditure
 table. A list that follows the table (all but a few of the items it names carry money there) and names one item
@@ -20,7 +20,7 @@ from auditor.model import Evidence, Fact, Finding, Location
 from auditor.vocabulary import normalise
 
 if TYPE_CHECKING:  # rule models are type hints only: loading them would import pydantic on every run
-    from auditor.engine.loader import ListedItemsRule
+    from auditor.engine.loader import ItemRowsRule
 
 Outcome = tuple[str, list[Finding]]
 _SPLIT = re.compile(r"[、,]|以及|及")
@@ -37,7 +37,7 @@ def _key(name: str) -> str:
     return _FIGURES.sub("", normalise(name)).rstrip("等").strip()
 
 
-def _lists(ctx: Context, rule: ListedItemsRule) -> Iterator[tuple[str, list[tuple[str, Location]]]]:
+def _lists(ctx: Context, rule: ItemRowsRule) -> Iterator[tuple[str, list[tuple[str, Location]]]]:
     """(subject, [(item, location)]) for each list the narrative gives for one of the rule's subjects."""
     for subject in rule.subjects:
         pat = _list_pattern(subject, rule.intro, tuple(s for s in rule.subjects if s != subject))
@@ -55,7 +55,7 @@ def _lists(ctx: Context, rule: ListedItemsRule) -> Iterator[tuple[str, list[tupl
                     yield subject, items
 
 
-def _rows(ctx: Context, rule: ListedItemsRule) -> dict[int, list[Fact]]:
+def _rows(ctx: Context, rule: ItemRowsRule) -> dict[int, list[Fact]]:
     """Each table's item rows (codes of ``code_length`` digits), in code order."""
     out: dict[int, list[Fact]] = {}
     for f in ctx.table_facts(rule.tables):
@@ -70,7 +70,7 @@ def _has_money(f: Fact) -> bool:
     return f.value is not None and f.value.value != 0
 
 
-def check_listed(rule: ListedItemsRule, ctx: Context) -> Outcome:
+def check_item_rows(rule: ItemRowsRule, ctx: Context) -> Outcome:
     tables = _rows(ctx, rule)
     if not tables:
         return "not_applicable", []
