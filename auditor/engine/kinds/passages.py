@@ -51,12 +51,13 @@ def check_field(rule: PatternRule, ctx: Context) -> Outcome:
     usual, count = names.most_common(1)[0]
     if count < 2:
         return "not_applicable", []
+    first_usual = next(n for v, n, _t in seen if v == usual)
     findings: list[Finding] = []
     for value, n, shown in seen:
         if value and (value in usual or usual in value):
             continue
         vals = {"found": shown, "value": value or "（空白）", "usual": usual, "count": str(count)}
-        ev = [line_evidence(ctx, n, "表头", value or "（空白）")]
+        ev = [line_evidence(ctx, n, "表头", value or "（空白）"), line_evidence(ctx, first_usual, "其他处", usual)]
         findings.append(make_finding(rule, rule.severity, vals, ev, usual, value or ""))
     return ("failed" if findings else "passed"), findings
 
