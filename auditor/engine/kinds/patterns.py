@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from auditor.engine.context import Context, make_finding
+from auditor.engine.kinds.indicators import check_row_term
 from auditor.engine.kinds.passages import (
     check_code_names,
     check_code_parent,
@@ -24,6 +25,7 @@ from auditor.engine.kinds.passages import (
     check_row_value,
     check_transposed_name,
 )
+from auditor.engine.kinds.subjectpaths import check_subject_child, check_subject_parent
 from auditor.engine.kinds.textspans import expand, line_text, span_evidence, spans, year_ok
 from auditor.model import Evidence, Finding
 from auditor.vocabulary import normalise
@@ -151,7 +153,8 @@ _CHECKS = {"regex": check_regex, "year": check_year, "duplicated_words": check_d
            "copied_purpose": check_copied_purpose, "stale_year": check_stale_year,
            "row_value": check_row_value, "repeated_section": check_repeated_section,
            "transposed_name": check_transposed_name, "code_parent": check_code_parent,
-           "code_names": check_code_names}
+           "code_names": check_code_names, "subject_parent": check_subject_parent,
+           "subject_child": check_subject_child, "row_term": check_row_term}
 
 
 def check_pattern(rule: PatternRule, ctx: Context) -> Outcome:
