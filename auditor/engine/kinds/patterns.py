@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from auditor.engine.context import Context, make_finding
+from auditor.engine.kinds.brackets import check_unclosed_bracket
 from auditor.engine.kinds.indicators import check_row_term
 from auditor.engine.kinds.passages import (
     check_code_names,
@@ -154,7 +155,8 @@ _CHECKS = {"regex": check_regex, "year": check_year, "duplicated_words": check_d
            "row_value": check_row_value, "repeated_section": check_repeated_section,
            "transposed_name": check_transposed_name, "code_parent": check_code_parent,
            "code_names": check_code_names, "subject_parent": check_subject_parent,
-           "subject_child": check_subject_child, "row_term": check_row_term}
+           "subject_child": check_subject_child, "row_term": check_row_term,
+           "unclosed_bracket": check_unclosed_bracket}
 
 
 def check_pattern(rule: PatternRule, ctx: Context) -> Outcome:
