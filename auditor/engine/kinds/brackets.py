@@ -3,17 +3,18 @@
 
 from __future__ import annotations
 
-from itertools import pairwise
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from auditor.engine.context import Context, make_finding
-from auditor.engine.kinds.textspans import expand, span_evidence, spans
+from auditor.engine.kinds.textspans import Span, expand, span_evidence, spans
 from auditor.model import Finding
 
 if TYPE_CHECKING:
     from auditor.engine.loader import PatternRule
 
 Outcome = tuple[str, list[Finding]]
+_LOOK_AHEAD = 3  # paragraphs after an open parenthesis that may still close it
 
 
 def _unclosed(text: str) -> int | None:
@@ -36,18 +37,29 @@ def _closes_first(text: str) -> bool:
     return close >= 0 and (opening < 0 or close < opening)
 
 
+def _closed_later(after: Sequence[Span]) -> bool:
+    """One of the next paragraphs (an aside of several sentences is split at each 。) closes it before opening
+    another parenthesis."""
+    for span in after[:_LOOK_AHEAD]:
+        if _closes_first(span.text):
+            return True
+        if "(" in span.text:
+            return False
+    return False
+
+
 def check_unclosed_bracket(rule: PatternRule, ctx: Context) -> Outcome:
     """A paragraph that ends a sentence (`regex` matches its end) with a parenthesis still open, at least
-    `min_chars` characters before its end, and a next paragraph that does not close it."""
+    `min_chars` characters before its end, and none of the next few paragraphs closes it."""
     ends = expand(rule, rule.regex)
     findings: list[Finding] = []
     paras = [s for s in spans(rule, ctx) if not s.in_grid]
-    for span, after in pairwise([*paras, None]):
+    for i, span in enumerate(paras):
         text = span.text
         if not ends.search(text):
             continue
         at = _unclosed(text)
-        if at is None or len(text) - at < rule.min_chars or (after is not None and _closes_first(after.text)):
+        if at is None or len(text) - at < rule.min_chars or _closed_later(paras[i + 1 :]):
             continue
         found = text[at : at + 30]
         ev = span_evidence(ctx, span, at, len(text), found)

@@ -139,6 +139,6 @@ def check_subject_child(rule: PatternRule, ctx: Context) -> Outcome:
             continue
         listed = "、".join(codes.shown(c) for c in children[:6])
         vals = {"found": path.item, "kuan": codes.shown(kuan), "code": kuan, "expected": listed}
-        ev = [*path.evidence, _row(ctx, codes, kuan)]
+        ev = [*path.evidence, _row(ctx, codes, kuan), *(_row(ctx, codes, c) for c in children[:6])]
         findings.append(make_finding(rule, rule.severity, vals, ev, listed, path.item))
     return _result(findings, seen)
