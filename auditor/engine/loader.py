@@ -164,7 +164,8 @@ class PatternRule(_Base):
     regex: str = ""  # {name} expands to the alternation of words[name]
     check: Literal["regex", "stale_year", "duplicated_words", "year", "field", "copied_purpose",
                    "row_value", "repeated_section", "transposed_name", "code_parent", "code_names",
-                   "subject_parent", "subject_child", "row_term", "unclosed_bracket"] = "regex"
+                   "subject_parent", "subject_child", "row_term", "unclosed_bracket",
+                   "reason_direction"] = "regex"
     scope: Literal["text", "tables", "all"] = "all"
     min_year: int = 0  # regex: only documents of this budget year or later (a renamed subject's old name)
     replacements: dict[str, str] = Field(default_factory=dict)  # found text -> what to write instead, for {instead}
