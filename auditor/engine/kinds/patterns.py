@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 from auditor.engine.context import Context, make_finding
 from auditor.engine.kinds.brackets import check_unclosed_bracket
 from auditor.engine.kinds.indicators import check_row_term
-from auditor.engine.kinds.reasons import check_reason_direction
 from auditor.engine.kinds.passages import (
     check_code_names,
     check_code_parent,
@@ -27,6 +26,7 @@ from auditor.engine.kinds.passages import (
     check_row_value,
     check_transposed_name,
 )
+from auditor.engine.kinds.reasons import check_reason_direction
 from auditor.engine.kinds.subjectpaths import check_subject_child, check_subject_parent
 from auditor.engine.kinds.textspans import expand, line_text, span_evidence, spans, year_ok
 from auditor.model import Evidence, Finding
