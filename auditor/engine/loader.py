@@ -165,7 +165,7 @@ class PatternRule(_Base):
     check: Literal["regex", "stale_year", "duplicated_words", "year", "field", "copied_purpose",
                    "row_value", "repeated_section", "transposed_name", "code_parent", "code_names",
                    "subject_parent", "subject_child", "row_term", "unclosed_bracket",
-                   "reason_direction"] = "regex"
+                   "reason_direction", "name_variant"] = "regex"
     scope: Literal["text", "tables", "all"] = "all"
     min_year: int = 0  # regex: only documents of this budget year or later (a renamed subject's old name)
     replacements: dict[str, str] = Field(default_factory=dict)  # found text -> what to write instead, for {instead}
@@ -178,7 +178,7 @@ class PatternRule(_Base):
     value: str = ""  # row_value: the value cell (the first figure after a cell matching `regex`) that is the defect
     min_run: int = 3  # repeated_section: consecutive paragraphs printed again, in order
     min_chars: int = 40  # repeated_section: shorter paragraphs do not count; transposed_name: shortest name;
-    # unclosed_bracket: the shortest aside left open
+    # unclosed_bracket: the shortest aside left open; name_variant: the shortest name checked
     strip: str = ""  # transposed_name: what a table row's label loses to be a name (its code, its level mark)
     code_levels: list[int] = Field(default_factory=lambda: [3, 5, 7])  # code_parent: lengths of 类, 款, 项 codes
     code_names: dict[str, str] = Field(default_factory=dict)  # code_names: the standard name of each code

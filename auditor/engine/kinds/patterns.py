@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from auditor.engine.context import Context, make_finding
 from auditor.engine.kinds.brackets import check_unclosed_bracket
 from auditor.engine.kinds.indicators import check_row_term
+from auditor.engine.kinds.names import check_name_variant
 from auditor.engine.kinds.passages import (
     check_code_names,
     check_code_parent,
@@ -157,7 +158,8 @@ _CHECKS = {"regex": check_regex, "year": check_year, "duplicated_words": check_d
            "transposed_name": check_transposed_name, "code_parent": check_code_parent,
            "code_names": check_code_names, "subject_parent": check_subject_parent,
            "subject_child": check_subject_child, "row_term": check_row_term,
-           "unclosed_bracket": check_unclosed_bracket, "reason_direction": check_reason_direction}
+           "unclosed_bracket": check_unclosed_bracket, "reason_direction": check_reason_direction,
+           "name_variant": check_name_variant}
 
 
 def check_pattern(rule: PatternRule, ctx: Context) -> Outcome:
