@@ -173,6 +173,7 @@ class PatternRule(_Base):
     context: str = ""  # regex: the paragraph must also match this (a share without % among shares with %)
     allow: list[str] = Field(default_factory=list)  # found texts that are not defects (reduplicated words)
     one_line: bool = False  # regex: a match across a line break is not counted (PDF text may move a number away)
+    group: bool = False  # regex: one finding per text found, citing each of its places ({count} of them)
     purpose: str = ""  # copied_purpose: an item's stated purpose, group 1
     year_offsets: dict[Literal["budget", "final"], list[int]] = Field(default_factory=dict)  # year: allowed offsets
     value: str = ""  # row_value: the value cell (the first figure after a cell matching `regex`) that is the defect

@@ -60,7 +60,8 @@ def check_regex(rule: PatternRule, ctx: Context) -> Outcome:
         return "not_applicable", []
     regex = expand(rule, rule.regex)
     context = expand(rule, rule.context) if rule.context else None
-    findings: list[Finding] = []
+    hits: list[tuple[dict[str, str], list[Evidence]]] = []
+    by_text: dict[str, tuple[dict[str, str], list[Evidence]]] = {}  # `group`: one finding per text found
     omitted = 0
     for span in spans(rule, ctx):
         if context is not None and not context.search(span.text):
@@ -69,12 +70,21 @@ def check_regex(rule: PatternRule, ctx: Context) -> Outcome:
             found = m.group(0)
             if found in rule.allow or (rule.one_line and span.lines[m.start()] != span.lines[m.end() - 1]):
                 continue
-            if len(findings) >= MAX_PLACES:
+            ev = span_evidence(ctx, span, m.start(), m.end(), found)
+            if found in by_text:  # the same slip again: one more place of its finding
+                vals, places = by_text[found]
+                vals["count"] = str(int(vals["count"]) + 1)
+                places.extend(ev[: max(MAX_PLACES - len(places), 0)])
+                continue
+            if len(hits) >= MAX_PLACES:
                 omitted += 1
                 continue
-            vals = {"found": found, "instead": rule.replacements.get(found, ""), "year": str(ctx.meta.get("year", ""))}
-            ev = span_evidence(ctx, span, m.start(), m.end(), found)
-            findings.append(make_finding(rule, rule.severity, vals, ev, None, found))
+            vals = {"found": found, "instead": rule.replacements.get(found, ""), "year": str(ctx.meta.get("year", "")),
+                    "count": "1"}
+            hits.append((vals, list(ev)))
+            if rule.group:
+                by_text[found] = hits[-1]
+    findings = [make_finding(rule, rule.severity, vals, ev, None, vals["found"]) for vals, ev in hits]
     return ("failed" if findings else "passed"), _capped(findings, omitted)
 
 
