@@ -89,14 +89,18 @@ def check_regex(rule: PatternRule, ctx: Context) -> Outcome:
 
 
 def check_year(rule: PatternRule, ctx: Context) -> Outcome:
-    """The regex's (first matching) group is a year; it must lie at an allowed offset from the document's year."""
+    """The regex's (first matching) group is a year; it must lie at an allowed offset from the document's year
+    (in paragraphs that also match `context`, when the rule gives one)."""
     year, kind = ctx.meta.get("year"), ctx.meta.get("kind")
     if not isinstance(year, int) or not isinstance(kind, str) or kind not in rule.year_offsets:
         return "not_applicable", []
     allowed = {year + d for d in rule.year_offsets[kind]}
     regex = expand(rule, rule.regex)
+    context = expand(rule, rule.context) if rule.context else None
     findings: list[Finding] = []
     for span in spans(rule, ctx):
+        if context is not None and not context.search(span.text):
+            continue
         for m in regex.finditer(span.text):
             label = next((g for g in m.groups() if g), "")  # the first group that took part in the match
             if not label.isdigit() or int(label) in allowed:
