@@ -72,12 +72,13 @@ def _alike(a: str, b: str) -> bool:
 
 
 def _paths(rule: PatternRule, ctx: Context) -> Iterator[_Path]:
-    """Groups 1-3 of the rule's regex: the 类, 款 and 项 names of each path in the narrative."""
+    """Groups 1-3 of the rule's regex: the 类 (empty when the path starts at its 款), 款 and 项 names of each
+    path in the narrative."""
     regex = expand(rule, rule.regex)
     for span in spans(rule, ctx):
         for m in regex.finditer(span.text):
-            names = [normalise(g).strip("、-") for g in m.groups()[:3]]
-            if all(names):
+            names = [normalise(g or "").strip("、-") for g in m.groups()[:3]]
+            if all(names[1:]):
                 yield _Path(*names, span_evidence(ctx, span, m.start(), m.end(), m.group(0), "说明"))
 
 
@@ -86,13 +87,13 @@ def _row(ctx: Context, codes: _Codes, code: str) -> Evidence:
 
 
 def _placed(rule: PatternRule, ctx: Context) -> Iterator[tuple[_Path, _Codes, set[str], set[str]]]:
-    """Each path whose 类 the tables print, with the 款 codes its 款 name matches and the 项 codes (under the 类)
-    its 项 name matches."""
+    """Each path whose 类 the tables print (any 类, when the path names none), with the 款 codes its 款 name
+    matches and the 项 codes (under the 类) its 项 name matches."""
     codes = _Codes(ctx, expand(rule, rule.strip))
     if not codes.names:
         return
     for path in _paths(rule, ctx):
-        classes = codes.matching(path.cls, 3)
+        classes = codes.matching(path.cls, 3) if path.cls else {c for c in codes.names if len(c) == 3}
         if classes:
             yield path, codes, codes.matching(path.kuan, 5, classes), codes.matching(path.item, 7, classes)
 
