@@ -6,6 +6,7 @@ path is only questioned when it names a subject the tables put elsewhere, or non
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -19,7 +20,8 @@ if TYPE_CHECKING:
     from auditor.engine.loader import PatternRule
 
 Outcome = tuple[str, list[Finding]]
-_LEVELS = (3, 5, 7)  # 类, 款, 项 codes of the function classification
+_LEVELS = (3, 5, 7)  # 类, 款, 项 codes of the function classification (they start with 2: 201 … 234; the economic
+# classification's 301 … is another hierarchy)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,10 +36,10 @@ class _Path:
 
 class _Codes:
     """Every name the tables print for each function code (a code's rows in several tables may be worded or
-    extracted differently), and the line of its first row."""
+    extracted differently), how often each, and the line of its first row."""
 
     def __init__(self, ctx: Context, strip: re.Pattern[str]) -> None:
-        self.names: dict[str, set[str]] = {}
+        self.names: dict[str, Counter[str]] = {}
         self.where: dict[str, Location] = {}
         for t in ctx.tables:
             for r in t.rows:
@@ -46,7 +48,7 @@ class _Codes:
                     continue
                 name = strip.sub("", normalise(r.label))
                 if name:
-                    self.names.setdefault(code, set()).add(name)
+                    self.names.setdefault(code, Counter())[name] += 1
                     self.where.setdefault(code, r.loc)
 
     def matching(self, name: str, level: int, under: set[str] | None = None) -> set[str]:
@@ -57,7 +59,8 @@ class _Codes:
         return exact or {c for c in pool if any(_alike(name, n) for n in self.names[c])}
 
     def shown(self, code: str) -> str:
-        return min(self.names[code], key=len)
+        """The name most of the code's rows give (a name cut or garbled by one table's extraction loses)."""
+        return self.names[code].most_common(1)[0][0]
 
 
 def _alike(a: str, b: str) -> bool:
