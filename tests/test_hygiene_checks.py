@@ -27,6 +27,9 @@ def test_one_off_matches_exactly_one_replaced_character_after_the_place() -> Non
     assert not variant.fullmatch("青禾区规划和自然资源局")  # the name itself
     assert not variant.fullmatch("松岭区规划和自然资源局")  # another place: two characters
     assert not variant.fullmatch("青禾区规划与自然资源中心")
+    subject = _one_off("青禾区规划和自然资源局", 2, "所属|(?:19|20)\\d{2}年")
+    assert subject.search("青禾区规划与自然资源局2025年度无政府性基金预算")
+    assert not subject.search("会同青禾区规划与自然资源局开展调研")
 
 
 def test_alike_forgives_a_cut_or_transposed_name_but_not_another_subject() -> None:

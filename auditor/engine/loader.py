@@ -170,7 +170,8 @@ class PatternRule(_Base):
     min_year: int = 0  # regex: only documents of this budget year or later (a renamed subject's old name)
     replacements: dict[str, str] = Field(default_factory=dict)  # found text -> what to write instead, for {instead}
     words: dict[str, list[str]] = Field(default_factory=dict)  # word lists the regexes name as {name}
-    context: str = ""  # regex, year: the paragraph must also match this (a share without % among shares with %)
+    context: str = ""  # regex, year: the paragraph must also match this (a share without % among shares with %);
+    # name_variant: what must follow the name
     allow: list[str] = Field(default_factory=list)  # found texts that are not defects (reduplicated words)
     one_line: bool = False  # regex: a match across a line break is not counted (PDF text may move a number away)
     group: bool = False  # regex: one finding per text found, citing each of its places ({count} of them)

@@ -17,21 +17,23 @@ if TYPE_CHECKING:
 Outcome = tuple[str, list[Finding]]
 
 
-def _one_off(name: str, keep: int) -> re.Pattern[str]:
-    """The name with exactly one of its characters (after the first `keep`, which name the place) replaced."""
+def _one_off(name: str, keep: int, after: str = "") -> re.Pattern[str]:
+    """The name with exactly one of its characters (after the first `keep`, which name the place) replaced,
+    followed by what `after` matches."""
     variants = [re.escape(name[:i]) + f"(?!{re.escape(name[i])})[\\u4e00-\\u9fff]" + re.escape(name[i + 1 :])
                 for i in range(keep, len(name))]
-    return re.compile("|".join(variants))
+    return re.compile("(?:" + "|".join(variants) + ")" + (f"(?={after})" if after else ""))
 
 
 def check_name_variant(rule: PatternRule, ctx: Context) -> Outcome:
     """The department the headings name (group 1 of `regex`, as check_field reads it, given at least twice and
-    `min_chars` long) written in the text with one character replaced."""
+    `min_chars` long) written in the text with one character replaced, where `context` matches right after it
+    (the department as the subject: a year, 所属: not another body the text mentions, 体育局 beside 教育局)."""
     found = usual_value(field_values(rule, ctx))
     if found is None or len(found[0]) < rule.min_chars:
         return "not_applicable", []
     usual, count, first = found
-    variant = _one_off(usual, 2)
+    variant = _one_off(usual, 2, rule.context)
     findings: list[Finding] = []
     for span in spans(rule, ctx):
         for m in variant.finditer(span.text):
