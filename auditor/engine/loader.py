@@ -165,7 +165,7 @@ class PatternRule(_Base):
     check: Literal["regex", "stale_year", "duplicated_words", "year", "field", "copied_purpose",
                    "row_value", "repeated_section", "transposed_name", "code_parent", "code_names",
                    "subject_parent", "subject_child", "row_term", "unclosed_bracket",
-                   "reason_direction", "name_variant"] = "regex"
+                   "reason_direction", "name_variant", "stated_relation"] = "regex"
     scope: Literal["text", "tables", "all"] = "all"
     min_year: int = 0  # regex: only documents of this budget year or later (a renamed subject's old name)
     replacements: dict[str, str] = Field(default_factory=dict)  # found text -> what to write instead, for {instead}

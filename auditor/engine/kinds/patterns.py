@@ -28,6 +28,7 @@ from auditor.engine.kinds.passages import (
     check_transposed_name,
 )
 from auditor.engine.kinds.reasons import check_reason_direction
+from auditor.engine.kinds.relations import check_stated_relation
 from auditor.engine.kinds.subjectpaths import check_subject_child, check_subject_parent
 from auditor.engine.kinds.textspans import expand, line_text, span_evidence, spans, year_ok
 from auditor.model import Evidence, Finding
@@ -173,7 +174,7 @@ _CHECKS = {"regex": check_regex, "year": check_year, "duplicated_words": check_d
            "code_names": check_code_names, "subject_parent": check_subject_parent,
            "subject_child": check_subject_child, "row_term": check_row_term,
            "unclosed_bracket": check_unclosed_bracket, "reason_direction": check_reason_direction,
-           "name_variant": check_name_variant}
+           "name_variant": check_name_variant, "stated_relation": check_stated_relation}
 
 
 def check_pattern(rule: PatternRule, ctx: Context) -> Outcome:
