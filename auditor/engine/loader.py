@@ -172,20 +172,24 @@ class PatternRule(_Base):
     regex: str = ""  # {name} expands to the alternation of words[name]
     check: Literal["regex", "stale_year", "duplicated_words", "year", "field", "copied_purpose",
                    "row_value", "repeated_section", "transposed_name", "code_parent", "code_names", "level_mark",
-                   "listed_items"] = "regex"
+                   "listed_items", "subject_parent", "subject_child", "row_term", "unclosed_bracket",
+                   "reason_direction", "name_variant", "stated_relation"] = "regex"
     scope: Literal["text", "tables", "all", "toc"] = "all"  # toc: the lines of the table of contents
     min_year: int = 0  # regex: only documents of this budget year or later (a renamed subject's old name)
     replacements: dict[str, str] = Field(default_factory=dict)  # found text -> what to write instead, for {instead}
     words: dict[str, list[str]] = Field(default_factory=dict)  # word lists the regexes name as {name}
-    context: str = ""  # regex: the paragraph must also match this (a share without % among shares with %)
+    context: str = ""  # regex, year: the paragraph must also match this (a share without % among shares with %);
+    # name_variant: what must follow the name
     allow: list[str] = Field(default_factory=list)  # found texts that are not defects (reduplicated words)
     one_line: bool = False  # regex: a match across a line break is not counted (PDF text may move a number away)
     per_table: bool = False  # regex: the matches in one table make one finding, citing each row
+    group: bool = False  # regex: one finding per text found, citing each of its places ({count} of them)
     purpose: str = ""  # copied_purpose: an item's stated purpose, group 1
     year_offsets: dict[Literal["budget", "final"], list[int]] = Field(default_factory=dict)  # year: allowed offsets
     value: str = ""  # row_value: the value cell (the first figure after a cell matching `regex`) that is the defect
     min_run: int = 3  # repeated_section: consecutive paragraphs printed again, in order
-    min_chars: int = 40  # repeated_section: shorter paragraphs do not count; transposed_name: shortest name
+    min_chars: int = 40  # repeated_section: shorter paragraphs do not count; transposed_name: shortest name;
+    # unclosed_bracket: the shortest aside left open; name_variant: the shortest name checked
     strip: str = ""  # transposed_name: what a table row's label loses to be a name (its code, its level mark)
     code_levels: list[int] = Field(default_factory=lambda: [3, 5, 7])  # code_parent: lengths of 类, 款, 项 codes
     code_names: dict[str, str] = Field(default_factory=dict)  # code_names: the standard name of each code

@@ -31,11 +31,8 @@ if TYPE_CHECKING:
 Outcome = tuple[str, list[Finding]]
 
 
-def check_field(rule: PatternRule, ctx: Context) -> Outcome:
-    """A heading field repeated over the tables (编制部门：X): blank, or naming another than most of them do.
-
-    Group 1 of the regex is the field's value; names agree when one contains the other (a wrapped name).
-    """
+def field_values(rule: PatternRule, ctx: Context) -> list[tuple[str, int, str]]:
+    """Each value of a heading field (group 1 of the rule's regex) with its line and the text found."""
     regex = expand(rule, rule.regex)
     seen: list[tuple[str, int, str]] = []
     lines = ctx.doc.lines
@@ -46,18 +43,36 @@ def check_field(rule: PatternRule, ctx: Context) -> Outcome:
             if not value and m.end() >= len(text.rstrip()):  # the value may stand alone on the next line
                 value = _value_below(lines[i + 1 : i + 4], regex)
             seen.append((value, line.loc.line, m.group(0).strip()))
+    return seen
+
+
+def usual_value(seen: list[tuple[str, int, str]]) -> tuple[str, int, int] | None:
+    """The value most of the fields give (at least two), how many give it, and the line of its first."""
     names = Counter(v for v, _n, _t in seen if v)
     if not names:
-        return "not_applicable", []
+        return None
     usual, count = names.most_common(1)[0]
     if count < 2:
+        return None
+    return usual, count, next(n for v, n, _t in seen if v == usual)
+
+
+def check_field(rule: PatternRule, ctx: Context) -> Outcome:
+    """A heading field repeated over the tables (编制部门：X): blank, or naming another than most of them do.
+
+    Group 1 of the regex is the field's value; names agree when one contains the other (a wrapped name).
+    """
+    seen = field_values(rule, ctx)
+    found = usual_value(seen)
+    if found is None:
         return "not_applicable", []
+    usual, count, first_usual = found
     findings: list[Finding] = []
     for value, n, shown in seen:
         if value and (value in usual or usual in value):
             continue
         vals = {"found": shown, "value": value or "（空白）", "usual": usual, "count": str(count)}
-        ev = [line_evidence(ctx, n, "表头", value or "（空白）")]
+        ev = [line_evidence(ctx, n, "表头", value or "（空白）"), line_evidence(ctx, first_usual, "其他处", usual)]
         findings.append(make_finding(rule, rule.severity, vals, ev, usual, value or ""))
     return ("failed" if findings else "passed"), findings
 

@@ -15,6 +15,9 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from auditor.engine.context import Context, make_finding
+from auditor.engine.kinds.brackets import check_unclosed_bracket
+from auditor.engine.kinds.indicators import check_row_term
+from auditor.engine.kinds.names import check_name_variant
 from auditor.engine.kinds.passages import (
     check_code_names,
     check_code_parent,
@@ -26,6 +29,9 @@ from auditor.engine.kinds.passages import (
     check_row_value,
     check_transposed_name,
 )
+from auditor.engine.kinds.reasons import check_reason_direction
+from auditor.engine.kinds.relations import check_stated_relation
+from auditor.engine.kinds.subjectpaths import check_subject_child, check_subject_parent
 from auditor.engine.kinds.textspans import expand, line_text, span_evidence, spans, year_ok
 from auditor.model import Evidence, Finding
 from auditor.vocabulary import normalise
@@ -53,13 +59,16 @@ def _capped(findings: list[Finding], omitted: int) -> list[Finding]:
 
 def check_regex(rule: PatternRule, ctx: Context) -> Outcome:
     """A regex match is the defect; `context` (when given) must also match the same paragraph, `allow` vetoes.
-    With `per_table`, the matches in one table are one finding (a table listing several retired names)."""
+    With `per_table`, the matches in one table are one finding (a table listing several retired names); with
+    `group`, each text found is one finding citing every place it stands ({count} of them)."""
     if not year_ok(rule, ctx):
         return "not_applicable", []
     regex = expand(rule, rule.regex)
     context = expand(rule, rule.context) if rule.context else None
-    findings: list[Finding] = []
-    tables: dict[int, list[tuple[str, list[Evidence]]]] = {}
+    hits: list[tuple[list[str], list[Evidence]]] = []
+    counts: list[int] = []
+    by_text: dict[str, int] = {}  # `group`: the hit of each text found
+    tables: dict[int, int] = {}  # `per_table`: the hit of each table
     omitted = 0
     for span in spans(rule, ctx):
         if context is not None and not context.search(span.text):
@@ -68,37 +77,51 @@ def check_regex(rule: PatternRule, ctx: Context) -> Outcome:
             found = m.group(0)
             if found in rule.allow or (rule.one_line and span.lines[m.start()] != span.lines[m.end() - 1]):
                 continue
-            if rule.per_table and span.in_grid:
-                hits = tables.setdefault(span.block, [])
-                if len(hits) < MAX_PLACES:
-                    hits.append((found, span_evidence(ctx, span, m.start(), m.end(), found)))
+            ev = span_evidence(ctx, span, m.start(), m.end(), found)
+            at = by_text.get(found) if rule.group else None
+            if at is None and rule.per_table and span.in_grid:
+                at = tables.get(span.block)
+            if at is not None:  # the same slip again, or another in the same table: one more place of its finding
+                names, places = hits[at]
+                if found not in names:
+                    names.append(found)
+                counts[at] += 1
+                places.extend(ev[: max(MAX_PLACES * 2 - len(places), 0)])
                 continue
-            if len(findings) >= MAX_PLACES:
+            if len(hits) >= MAX_PLACES:
                 omitted += 1
                 continue
-            findings.append(_regex_finding(rule, ctx, [found], span_evidence(ctx, span, m.start(), m.end(), found)))
-    for hits in tables.values():
-        names = list(dict.fromkeys(found for found, _ev in hits))
-        findings.append(_regex_finding(rule, ctx, names, [e for _found, ev in hits for e in ev]))
+            hits.append(([found], list(ev)))
+            counts.append(1)
+            if rule.group:
+                by_text[found] = len(hits) - 1
+            if rule.per_table and span.in_grid:
+                tables[span.block] = len(hits) - 1
+    findings = [_regex_finding(rule, ctx, names, ev, count) for (names, ev), count in zip(hits, counts, strict=True)]
     return ("failed" if findings else "passed"), _capped(findings, omitted)
 
 
-def _regex_finding(rule: PatternRule, ctx: Context, found: list[str], ev: list[Evidence]) -> Finding:
+def _regex_finding(rule: PatternRule, ctx: Context, found: list[str], ev: list[Evidence], count: int = 1) -> Finding:
     """One finding for the texts found (several when a table's matches are one finding), each with its `instead`."""
     instead = [rule.replacements.get(f, "") for f in found]
-    vals = {"found": "、".join(found), "instead": "、".join(i for i in instead if i), "year": str(ctx.meta.get("year", ""))}
+    vals = {"found": "、".join(found), "instead": "、".join(i for i in instead if i),
+            "year": str(ctx.meta.get("year", "")), "count": str(count)}
     return make_finding(rule, rule.severity, vals, ev, None, vals["found"])
 
 
 def check_year(rule: PatternRule, ctx: Context) -> Outcome:
-    """The regex's (first matching) group is a year; it must lie at an allowed offset from the document's year."""
+    """The regex's (first matching) group is a year; it must lie at an allowed offset from the document's year
+    (in paragraphs that also match `context`, when the rule gives one)."""
     year, kind = ctx.meta.get("year"), ctx.meta.get("kind")
     if not isinstance(year, int) or not isinstance(kind, str) or kind not in rule.year_offsets:
         return "not_applicable", []
     allowed = {year + d for d in rule.year_offsets[kind]}
     regex = expand(rule, rule.regex)
+    context = expand(rule, rule.context) if rule.context else None
     findings: list[Finding] = []
     for span in spans(rule, ctx):
+        if context is not None and not context.search(span.text):
+            continue
         for m in regex.finditer(span.text):
             label = next((g for g in m.groups() if g), "")  # the first group that took part in the match
             if not label.isdigit() or int(label) in allowed:
@@ -169,7 +192,10 @@ _CHECKS = {"regex": check_regex, "year": check_year, "duplicated_words": check_d
            "row_value": check_row_value, "repeated_section": check_repeated_section,
            "transposed_name": check_transposed_name, "code_parent": check_code_parent,
            "code_names": check_code_names, "level_mark": check_level_mark,
-           "listed_items": check_listed_items}
+           "listed_items": check_listed_items, "subject_parent": check_subject_parent,
+           "subject_child": check_subject_child, "row_term": check_row_term,
+           "unclosed_bracket": check_unclosed_bracket, "reason_direction": check_reason_direction,
+           "name_variant": check_name_variant, "stated_relation": check_stated_relation}
 
 
 def check_pattern(rule: PatternRule, ctx: Context) -> Outcome:
