@@ -127,6 +127,8 @@ class Vocabulary:
     economic_groups: dict[str, tuple[str, ...]]
     performance: CardFields = CardFields()
     statements: StatementWords = StatementWords()
+    # (label, table kind) → concept, filled by concept_for_label as documents are read: labels repeat
+    placed: dict[tuple[str, str], str | None] = field(default_factory=dict, compare=False, repr=False)
 
     def present_kinds(self, kinds: set[str]) -> set[str]:
         """Kinds present, counting a kind that stands in for another (一般公共预算支出表 for 支出表)."""
@@ -327,6 +329,15 @@ def measure_of(vocab: Vocabulary, cell: str) -> str | None:
 
 def concept_for_label(vocab: Vocabulary, label: str, table_kind: str) -> str | None:
     """The concept a row label or column header names in a table of this kind (exact alias, then fuzzy)."""
+    key = (label, table_kind)
+    if key not in vocab.placed:
+        if len(vocab.placed) >= 1 << 16:  # a batch of documents with ever new labels: start afresh
+            vocab.placed.clear()
+        vocab.placed[key] = _place(vocab, label, table_kind)
+    return vocab.placed[key]
+
+
+def _place(vocab: Vocabulary, label: str, table_kind: str) -> str | None:
     t, _, _ = strip_label(label)
     if not t:
         return None
@@ -334,14 +345,27 @@ def concept_for_label(vocab: Vocabulary, label: str, table_kind: str) -> str | N
     for c in candidates:
         if t in c.aliases:
             return c.id
+    # Only aliases that can reach a ratio of 92 are scored: the first best of those is the first best of all
+    # whenever it reaches 92, and rapidfuzz is not even loaded when none can (the usual case).
+    near = [(c.id, a) for c in candidates for a in c.aliases if len(a) >= 4 and may_reach(t, a, 92)]
+    if not near:
+        return None
     from rapidfuzz import fuzz
 
     best, score = None, 0.0
-    for c in candidates:
-        for a in c.aliases:
-            if len(a) < 4:
-                continue
-            s = fuzz.ratio(t, a)
-            if s > score:
-                best, score = c.id, s
+    for cid, a in near:
+        s = fuzz.ratio(t, a)
+        if s > score:
+            best, score = cid, s
     return best if score >= 92 else None
+
+
+def may_reach(a: str, b: str, cutoff: int) -> bool:
+    """False when rapidfuzz's ``fuzz.ratio(a, b)`` (200 × LCS / (len a + len b)) is surely below ``cutoff``:
+    the longest common subsequence holds at most the characters both strings have, counted with repeats.
+    Exact integer arithmetic, so that skipping the ratio never changes a result."""
+    total = len(a) + len(b)
+    if 200 * min(len(a), len(b)) < cutoff * total:
+        return False
+    shared = sum(min(a.count(ch), b.count(ch)) for ch in set(a) & set(b))
+    return 200 * shared >= cutoff * total
