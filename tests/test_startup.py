@@ -106,3 +106,99 @@ def test_concept_for_label_places_labels_as_a_full_scan_does() -> None:
             assert vocabulary.concept_for_label(vocab, label, kind) == expected  # from the memo
             fuzzy_hits += expected is not None and strip_label(label)[0] not in aliases
     assert fuzzy_hits > 0  # near-misses were placed by the ratio, not only exact aliases
+
+
+# --- rxcache: regex programs kept between runs -------------------------------------------------------------
+
+
+def test_a_pattern_rebuilt_from_its_program_is_the_compiled_one() -> None:
+    import _sre
+    import re
+
+    from auditor import rxcache
+
+    if not rxcache.usable():
+        pytest.skip("not CPython's re: nothing is kept")
+    texts = ["一、基本支出 2024年预算数为 1,234.56 万元，比上年增长 12.5%。", "（三）项目支出", "abc ABC 123", ""]
+    patterns = [(r"[\u4e00-\u9fff]{2,4}", 0), (r"(?P<year>(?:19|20)\d{2})\s*年", 0), (r"^[（(]([一二三])[)）]", 0),
+                (r"abc", re.IGNORECASE), (r"(\d[\d,]*)(?:\.(\d+))?", 0), (r"^$", re.MULTILINE)]
+    for pattern, flags in patterns:
+        args = rxcache.program(pattern, flags)
+        assert args is not None
+        rebuilt, fresh = _sre.compile(pattern, *args), re._compiler.compile(pattern, flags)  # type: ignore[attr-defined]
+        assert (rebuilt.pattern, rebuilt.flags, rebuilt.groups, rebuilt.groupindex) == (
+            fresh.pattern, fresh.flags, fresh.groups, fresh.groupindex)
+        assert rebuilt == fresh  # Pattern equality compares the program too
+        for text in texts:
+            assert [m.span() for m in rebuilt.finditer(text)] == [m.span() for m in fresh.finditer(text)]
+    bytes_args = rxcache.program(rb"<html[\s>]", re.IGNORECASE)
+    assert bytes_args is not None and _sre.compile(rb"<html[\s>]", *bytes_args).search(b"<HTML>")
+
+
+def _regex_run(tmp_path: Path, cache: Path) -> tuple[str, str]:
+    """A one-document check in a fresh interpreter: its JSON (timings dropped) and the auditor patterns it
+    had to compile itself (not found in re's cache)."""
+    code = (
+        "import sys, re, json\n"
+        "from re import _compiler\n"
+        "compiled = []\n"
+        "real = _compiler.compile\n"
+        "def counting(p, flags=0):\n"
+        "    compiled.append(p)\n"
+        "    return real(p, flags)\n"
+        "_compiler.compile = counting\n"
+        f"sys.argv = ['auditor', 'check', {str(ONE_DOC)!r}, '--format', 'json', '--fail-on', 'never', '-o',"
+        f" {str(tmp_path / 'out.json')!r}]\n"
+        "from auditor.cli import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "_compiler.compile = real\n"
+        "print(len(compiled))\n"
+    )
+    env = dict(os.environ, AUDITOR_CACHE=str(cache))
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    report = (tmp_path / "out.json").read_text(encoding="utf-8")
+    return _without_timings(report), proc.stdout.strip()
+
+
+def _without_timings(report: str) -> str:
+    import json
+
+    data = json.loads(report)
+    for doc in data["documents"]:
+        doc["stats"].pop("elapsed_ms", None)
+    return json.dumps(data, sort_keys=True)
+
+
+def test_second_run_compiles_no_pattern_and_reports_the_same(tmp_path: Path) -> None:
+    from auditor import rxcache
+
+    if not rxcache.usable():
+        pytest.skip("not CPython's re: nothing is kept")
+    cache = tmp_path / "cache"
+    first, first_compiled = _regex_run(tmp_path, cache)
+    assert list(cache.glob("regex-*.marshal")), "the first run keeps its patterns"
+    second, second_compiled = _regex_run(tmp_path, cache)
+    assert second == first
+    assert int(first_compiled) > 50
+    # what is left compiles before `check` runs (typer's, the standard library's), not auditor's
+    assert int(second_compiled) < int(first_compiled) // 3
+
+
+def test_a_damaged_regex_file_is_ignored_and_replaced(tmp_path: Path) -> None:
+    from auditor import rxcache
+
+    if not rxcache.usable():
+        pytest.skip("not CPython's re: nothing is kept")
+    cache = tmp_path / "cache"
+    reference, _ = _regex_run(tmp_path, tmp_path / "other")
+    env = dict(os.environ, AUDITOR_CACHE=str(cache))
+    target = Path(subprocess.run([sys.executable, "-c", "from auditor import rxcache; print(rxcache.path())"],
+                                 env=env, capture_output=True, text=True, check=True).stdout.strip())
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"\x00garbage")
+    report, _ = _regex_run(tmp_path, cache)
+    assert report == reference
+    assert target.read_bytes() != b"\x00garbage"  # rewritten with this run's patterns
