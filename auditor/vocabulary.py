@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -127,8 +127,8 @@ class Vocabulary:
     economic_groups: dict[str, tuple[str, ...]]
     performance: CardFields = CardFields()
     statements: StatementWords = StatementWords()
-    # (label, table kind) → concept, filled by concept_for_label as documents are read: labels repeat
-    placed: dict[tuple[str, str], str | None] = field(default_factory=dict, compare=False, repr=False)
+    # what concept_for_label and measure_of answered, filled as documents are read: labels repeat
+    memo: dict[tuple[str, ...], str | None] = field(default_factory=dict, compare=False, repr=False)
 
     def present_kinds(self, kinds: set[str]) -> set[str]:
         """Kinds present, counting a kind that stands in for another (一般公共预算支出表 for 支出表)."""
@@ -314,6 +314,21 @@ def header_kind(vocab: Vocabulary, header_text: str) -> TableKind | None:
 
 
 def measure_of(vocab: Vocabulary, cell: str) -> str | None:
+    """The column role (measure) a header cell names, by the vocabulary's ``measures``; None when none."""
+    return _remembered(vocab, ("measure", cell), lambda: _measure(vocab, cell))
+
+
+def _remembered(vocab: Vocabulary, key: tuple[str, ...], answer: Callable[[], str | None]) -> str | None:
+    """vocab.memo[key], answered once: both lookups are pure functions of the vocabulary and their arguments."""
+    memo = vocab.memo
+    if key not in memo:
+        if len(memo) >= 1 << 16:  # a batch of documents with ever new labels: start afresh
+            memo.clear()
+        memo[key] = answer()
+    return memo[key]
+
+
+def _measure(vocab: Vocabulary, cell: str) -> str | None:
     t, _, _ = strip_label(cell)
     t = re.sub(r"^\d{4}年(?:度)?", "", t)
     if not t:
@@ -329,12 +344,7 @@ def measure_of(vocab: Vocabulary, cell: str) -> str | None:
 
 def concept_for_label(vocab: Vocabulary, label: str, table_kind: str) -> str | None:
     """The concept a row label or column header names in a table of this kind (exact alias, then fuzzy)."""
-    key = (label, table_kind)
-    if key not in vocab.placed:
-        if len(vocab.placed) >= 1 << 16:  # a batch of documents with ever new labels: start afresh
-            vocab.placed.clear()
-        vocab.placed[key] = _place(vocab, label, table_kind)
-    return vocab.placed[key]
+    return _remembered(vocab, ("concept", label, table_kind), lambda: _place(vocab, label, table_kind))
 
 
 def _place(vocab: Vocabulary, label: str, table_kind: str) -> str | None:
