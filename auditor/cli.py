@@ -220,7 +220,6 @@ def check(
     退出码：0 通过；1 有 --fail-on 级别的问题或无法读取的文件；2 用法错误。
     """
     lang = language(lang)
-    rxcache.warm()  # the regexes a former run compiled, before the modules that compile them load
     fmt = choice(fmt, FORMATS, "--format", lang)
     fail_on = choice(fail_on, FAIL_ON, "--fail-on", lang)
     min_severity = choice(min_severity, SEVERITIES, "--min-severity", lang)
@@ -347,7 +346,6 @@ def extract(
     退出码与 check 相同：0 成功；1 有无法读取的文件；2 用法错误。
     """
     lang = language(lang)
-    rxcache.warm()  # the regexes a former run compiled, before the modules that compile them load
     fmt = choice(fmt, ("json", "csv"), "--format", lang)
     from auditor.export import ExportError, frame, read_rows, records
 
@@ -372,4 +370,5 @@ def extract(
 
 def main() -> None:
     """Console-script entry point (``auditor``)."""
+    rxcache.warm()  # the regexes a former run compiled, before typer, pydantic and the rule engine compile them
     app()

@@ -3,11 +3,12 @@
 CPython's ``re`` parses and compiles every pattern in pure Python, and a character class with Chinese
 characters is slow to compile (0.3 ms for ``[一二三四五六七八九十]``, 1.4 ms for ``[\\u4e00-\\u9fff]``): the
 hundred-odd patterns of a one-document check cost about 25 ms of its start-up, more than any other step.
-So `auditor check` and `auditor extract` keep what ``re`` built for each pattern (the arguments it passes to
+So the command line keeps what ``re`` built for each pattern (the arguments it passes to
 ``_sre.compile``: the program, the flags and the groups) in a file beside the rule cache, and at start-up
 put the patterns rebuilt from them into ``re``'s own cache, where ``re.compile``, ``re.search`` and the rest
-look first. A pattern rebuilt from its program is the pattern ``re.compile`` returns: same program, flags
-and groups. New patterns (a rule file edited, a document of another year) are added at exit.
+look first (typer's and pydantic's patterns too: ``main`` warms the cache before they compile). A pattern
+rebuilt from its program is the pattern ``re.compile`` returns: same program, flags and groups. New patterns
+(a rule file edited, a document of another year) are added at exit.
 
 This leans on CPython internals (``re._cache``; ``re._compiler.compile`` ending in ``_sre.compile``), so
 every step is guarded: the file is keyed by the interpreter's exact version and ``_sre.MAGIC``, and anything
@@ -23,6 +24,8 @@ import re
 import sys
 from pathlib import Path
 from typing import Any
+
+from auditor.cachedir import cache_dir
 
 try:  # CPython only; elsewhere nothing is kept
     import _sre
@@ -51,13 +54,9 @@ def usable() -> bool:
 
 
 def path() -> Path:
-    """The file of this interpreter: programs are only valid for the re that built them."""
-    import hashlib
-
-    from auditor.rulecache import _cache_dir
-
-    tag = f"{sys.version}|{sys.implementation.cache_tag}|{getattr(_sre, 'MAGIC', '')}".encode()
-    return _cache_dir() / f"regex-{hashlib.sha256(tag).hexdigest()[:16]}.marshal"
+    """The file of this interpreter (exact version and re engine): programs are only valid for the re that
+    built them."""
+    return cache_dir() / f"regex-{sys.implementation.cache_tag}-{sys.hexversion:x}-{getattr(_sre, 'MAGIC', 0)}.marshal"
 
 
 def warm() -> None:

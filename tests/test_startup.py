@@ -183,7 +183,7 @@ def test_second_run_compiles_no_pattern_and_reports_the_same(tmp_path: Path) -> 
     second, second_compiled = _regex_run(tmp_path, cache)
     assert second == first
     assert int(first_compiled) > 50
-    # what is left compiles before `check` runs (typer's, the standard library's), not auditor's
+    # what is left compiled before main() warmed re (typer and the standard library at import), not auditor's
     assert int(second_compiled) < int(first_compiled) // 3
 
 
