@@ -36,7 +36,7 @@ except ImportError:  # pragma: no cover
 # What the file holds: ("s" or "b", pattern, flags) → the arguments of _sre.compile after the pattern.
 Entry = tuple[str, Any, int]
 _KINDS: dict[str, type] = {"s": str, "b": bytes}
-_MAX_ENTRIES = 1024
+_MAX_ENTRIES = 400  # all fit in re's cache (512) beside the patterns compiled before main() runs
 _known: dict[Entry, tuple[Any, ...]] = {}  # read at start-up or added at exit
 _armed = False
 
