@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from auditor import __version__, rxcache
+from auditor import __version__, dccache, rxcache
 from auditor.cli_help import Command, Group
 from auditor.cli_io import STDIN_NAME, Inputs, choice, emit, fail, gather, language, say
 from auditor.reporters import REPORTERS, render
@@ -372,4 +372,6 @@ def extract(
 def main() -> None:
     """Console-script entry point (``auditor``)."""
     rxcache.warm()  # the regexes a former run compiled, before typer, pydantic and the rule engine compile them
+    # and the methods dataclasses generated for this command, before the modules that define them load
+    dccache.warm(next((a for a in sys.argv[1:2] if a in ("check", "extract", "rules", "explain")), "other"))
     app()

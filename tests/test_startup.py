@@ -215,3 +215,63 @@ def test_command_annotations_are_objects_not_strings() -> None:
         callback = command.callback
         hints = getattr(getattr(callback, "__wrapped__", callback), "__annotations__", {})
         assert hints and not any(isinstance(h, str) for name, h in hints.items() if name != "return"), command.name
+
+
+# --- dccache: the code dataclasses generates, kept between runs -------------------------------------------
+
+_DESCRIBE = (
+    "import dataclasses, inspect, sys\n"
+    "from auditor import dccache\n"
+    "def norm(c):  # a frozenset constant iterates in the order of this process's string hashes\n"
+    "    if isinstance(c, frozenset):\n"
+    "        return ('frozenset', sorted(map(repr, c)))\n"
+    "    return tuple(map(norm, c)) if isinstance(c, tuple) else repr(c)\n"
+    "dccache.warm('test')\n"
+    "import auditor.model, auditor.vocabulary, auditor.amounts, auditor.engine.context\n"
+    "out = []\n"
+    "for mod in (auditor.model, auditor.vocabulary, auditor.amounts, auditor.engine.context):\n"
+    "    for name, cls in sorted(vars(mod).items()):\n"
+    "        if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == mod.__name__:\n"
+    "            for meth in ('__init__', '__repr__', '__eq__', '__hash__', '__setattr__', '__delattr__'):\n"
+    "                f = vars(cls).get(meth)\n"
+    "                code = getattr(getattr(f, '__wrapped__', f), '__code__', None)\n"
+    "                if code is not None:\n"
+    "                    out.append((name, meth, code.co_code.hex(), norm(code.co_consts), code.co_names,\n"
+    "                                code.co_varnames, repr(getattr(f, '__annotations__', {}))))\n"
+    "            out.append((name, str(inspect.signature(cls))))\n"
+    "print(repr(out))\n"
+    "print(dccache._compiled, file=sys.stderr)\n"
+)
+
+
+def test_dataclasses_from_kept_code_are_the_compiled_ones(tmp_path: Path) -> None:
+    from auditor import dccache
+
+    if not dccache.usable():
+        pytest.skip("not CPython's dataclasses: nothing is kept")
+    env = dict(os.environ, AUDITOR_CACHE=str(tmp_path / "cache"))
+    plain = subprocess.run([sys.executable, "-c", _DESCRIBE.replace("dccache.warm('test')", "pass")],
+                           env=env, capture_output=True, text=True, check=True)
+    first = subprocess.run([sys.executable, "-c", _DESCRIBE], env=env, capture_output=True, text=True, check=True)
+    assert first.stderr.strip() == "True" and list((tmp_path / "cache").glob("dataclass-test-*.marshal"))
+    second = subprocess.run([sys.executable, "-c", _DESCRIBE], env=env, capture_output=True, text=True, check=True)
+    assert second.stderr.strip() == "False"  # nothing compiled: every method came from the file
+    assert len(plain.stdout) > 1000
+    assert first.stdout == second.stdout == plain.stdout  # same bytecode, constants, names and annotations
+
+
+def test_a_damaged_dataclass_file_is_ignored(tmp_path: Path) -> None:
+    from auditor import dccache
+
+    if not dccache.usable():
+        pytest.skip("not CPython's dataclasses: nothing is kept")
+    env = dict(os.environ, AUDITOR_CACHE=str(tmp_path / "cache"))
+    plain = subprocess.run([sys.executable, "-c", _DESCRIBE.replace("dccache.warm('test')", "pass")],
+                           env=env, capture_output=True, text=True, check=True)
+    target = Path(subprocess.run([sys.executable, "-c", "from auditor import dccache; print(dccache.path('test'))"],
+                                 env=env, capture_output=True, text=True, check=True).stdout.strip())
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"\xe3damaged")
+    damaged = subprocess.run([sys.executable, "-c", _DESCRIBE], env=env, capture_output=True, text=True, check=True)
+    assert damaged.stdout == plain.stdout and damaged.stderr.strip() == "True"
+    assert target.read_bytes() != b"\xe3damaged"
