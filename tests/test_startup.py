@@ -70,25 +70,15 @@ def test_may_reach_at_the_boundary() -> None:
     assert may_reach("", "", 92) and fuzz.ratio("", "") == 100
 
 
-def _place_by_scanning(vocab: vocabulary.Vocabulary, label: str, table_kind: str) -> str | None:
-    """concept_for_label as it was: every alias scored."""
-    t, _, _ = strip_label(label)
-    if not t:
-        return None
-    candidates = [c for c in vocab.concepts.values() if not c.tables or table_kind in c.tables]
-    for c in candidates:
-        if t in c.aliases:
-            return c.id
-    best, score = None, 0.0
-    for c in candidates:
-        for a in c.aliases:
-            if len(a) >= 4 and (s := fuzz.ratio(t, a)) > score:
-                best, score = c.id, s
-    return best if score >= 92 else None
-
-
-def test_concept_for_label_places_labels_as_a_full_scan_does() -> None:
+def test_concept_for_label_places_labels_as_a_full_scan_does(monkeypatch: pytest.MonkeyPatch) -> None:
     vocab = load_vocabulary()
+
+    def by_scanning(label: str, kind: str) -> str | None:
+        """The placement with every alias scored: no bound skips any."""
+        with monkeypatch.context() as m:
+            m.setattr(vocabulary, "may_reach", lambda *_: True)
+            return vocabulary._place(vocab, label, kind)
+
     rng = random.Random(7)
     aliases = sorted({a for c in vocab.concepts.values() for a in c.aliases})
     labels = ["", "其中：", "合计", "一、工资福利支出", "（一）基本支出", "不存在的名称"]
@@ -101,7 +91,7 @@ def test_concept_for_label_places_labels_as_a_full_scan_does() -> None:
     fuzzy_hits = 0
     for label in labels:
         for kind in rng.sample(kinds, 3):
-            expected = _place_by_scanning(vocab, label, kind)
+            expected = by_scanning(label, kind)
             assert vocabulary.concept_for_label(vocab, label, kind) == expected, (label, kind)
             assert vocabulary.concept_for_label(vocab, label, kind) == expected  # from the memo
             fuzzy_hits += expected is not None and strip_label(label)[0] not in aliases
@@ -244,34 +234,37 @@ _DESCRIBE = (
 )
 
 
-def test_dataclasses_from_kept_code_are_the_compiled_ones(tmp_path: Path) -> None:
+def _describe(cache: Path, warm: bool = True) -> tuple[str, str]:
+    """(the dataclasses' description, whether the run compiled code) from a fresh interpreter."""
     from auditor import dccache
 
     if not dccache.usable():
         pytest.skip("not CPython's dataclasses: nothing is kept")
-    env = dict(os.environ, AUDITOR_CACHE=str(tmp_path / "cache"))
-    plain = subprocess.run([sys.executable, "-c", _DESCRIBE.replace("dccache.warm('test')", "pass")],
-                           env=env, capture_output=True, text=True, check=True)
-    first = subprocess.run([sys.executable, "-c", _DESCRIBE], env=env, capture_output=True, text=True, check=True)
-    assert first.stderr.strip() == "True" and list((tmp_path / "cache").glob("dataclass-test-*.marshal"))
-    second = subprocess.run([sys.executable, "-c", _DESCRIBE], env=env, capture_output=True, text=True, check=True)
-    assert second.stderr.strip() == "False"  # nothing compiled: every method came from the file
-    assert len(plain.stdout) > 1000
-    assert first.stdout == second.stdout == plain.stdout  # same bytecode, constants, names and annotations
+    code = _DESCRIBE if warm else _DESCRIBE.replace("dccache.warm('test')", "pass")
+    env = dict(os.environ, AUDITOR_CACHE=str(cache))
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    return proc.stdout, proc.stderr.strip()
+
+
+def test_dataclasses_from_kept_code_are_the_compiled_ones(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    plain, _ = _describe(cache, warm=False)
+    first, first_compiled = _describe(cache)
+    assert first_compiled == "True" and list(cache.glob("dataclass-test-*.marshal"))
+    second, second_compiled = _describe(cache)
+    assert second_compiled == "False"  # nothing compiled: every method came from the file
+    assert len(plain) > 1000
+    assert first == second == plain  # same bytecode, constants, names and annotations
 
 
 def test_a_damaged_dataclass_file_is_ignored(tmp_path: Path) -> None:
     from auditor import dccache
 
-    if not dccache.usable():
-        pytest.skip("not CPython's dataclasses: nothing is kept")
-    env = dict(os.environ, AUDITOR_CACHE=str(tmp_path / "cache"))
-    plain = subprocess.run([sys.executable, "-c", _DESCRIBE.replace("dccache.warm('test')", "pass")],
-                           env=env, capture_output=True, text=True, check=True)
-    target = Path(subprocess.run([sys.executable, "-c", "from auditor import dccache; print(dccache.path('test'))"],
-                                 env=env, capture_output=True, text=True, check=True).stdout.strip())
+    cache = tmp_path / "cache"
+    plain, _ = _describe(cache, warm=False)
+    target = cache / dccache.path("test").name
     target.parent.mkdir(parents=True)
     target.write_bytes(b"\xe3damaged")
-    damaged = subprocess.run([sys.executable, "-c", _DESCRIBE], env=env, capture_output=True, text=True, check=True)
-    assert damaged.stdout == plain.stdout and damaged.stderr.strip() == "True"
+    damaged, compiled = _describe(cache)
+    assert damaged == plain and compiled == "True"
     assert target.read_bytes() != b"\xe3damaged"
