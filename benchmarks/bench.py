@@ -12,13 +12,15 @@
 (a) and (b) take turns with their baselines in every round (medians of --startup-runs rounds), so that
 a change in the machine's load hits both sides alike; the fastest runs are printed too.
 
-Measured on this 2-CPU machine shared with other jobs (load 2-4), Python 3.11, bytecode compiled:
-before issue 9's start-up work, (b) 272 ms against the typer app's 149 ms (1.83x), (a) 1.05x; after it,
-(b) 1.39-1.46x in quiet moments and up to 1.62x under load (medians of 9 to 15 rounds), (a) 0.93-1.16x.
-Instructions (valgrind's Ir, unaffected by load) for the one-document check: 1636 M before, 1036 M after,
-against 719 M for the typer app's command (2.28x before, 1.44x after); `--help` 705 M before, 603 M after,
-629 M for the typer app's. docs/architecture.md ("Start-up") says where the time went.
+Measured on this 2-CPU machine shared with other jobs, Python 3.11, bytecode compiled, 15 rounds, the
+code before and after issue 9's start-up work measured alike (load about 2): (b) 305 ms against the typer
+app's 163 ms = 1.87x before (fastest runs 1.78x), 186 ms against 139 ms = 1.34x after (fastest 1.35x);
+(a) 1.07-1.10x before, 0.96-0.99x after; (c) 21.8 -> 16.5 ms/doc. Under a load of 3-4 the same code
+measured 1.44-1.62x for (b). Instructions (valgrind's Ir, which load does not move) for (b): 1636 M
+before, 1036 M after, against 719 M for the typer app's command (2.28x -> 1.44x); (a) 705 M -> 603 M
+against the typer app's 629 M. docs/architecture.md ("Start-up") says where the time went.
 """
+
 from __future__ import annotations
 
 import argparse
