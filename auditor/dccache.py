@@ -28,6 +28,7 @@ from typing import Any
 
 from auditor.cachedir import cache_dir
 
+_MAX_ENTRIES = 1000  # about six for each dataclass: a check needs some 430 (typer's and pydantic's included)
 _codes: dict[str, CodeType] = {}  # source text → code: read from the file, or compiled in this run
 _used: dict[str, None] = {}  # the source texts this run asked for, in order
 _compiled = False  # whether this run compiled code the file lacked
@@ -79,15 +80,20 @@ def warm(command: str) -> None:
 
 
 def save() -> None:
-    """When this run compiled code the file lacked, write the code this run used (and only that: the file
-    stays as small as what the command needs, so that loading it costs far less than compiling)."""
+    """When this run compiled code the file lacked, write the code this run used, then what the file held
+    besides (another input format's readers), at most _MAX_ENTRIES: loading stays far cheaper than compiling."""
     if not _compiled:
         return
     try:
         from auditor.atomic import write_atomic
 
+        keep = {source: _codes[source] for source in _used}
+        for source, code in _codes.items():
+            if len(keep) >= _MAX_ENTRIES:
+                break
+            keep.setdefault(source, code)
         target = path(_command)
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, marshal.dumps({source: _codes[source] for source in _used}))
+        write_atomic(target, marshal.dumps(keep))
     except Exception:  # a cache that cannot be written is skipped
         pass
