@@ -268,3 +268,25 @@ def test_a_damaged_dataclass_file_is_ignored(tmp_path: Path) -> None:
     damaged, compiled = _describe(cache)
     assert damaged == plain and compiled == "True"
     assert target.read_bytes() != b"\xe3damaged"
+
+
+# --- the bundled rules without importlib.resources ---------------------------------------------------------
+
+
+def test_rules_found_on_disk_are_those_importlib_resources_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.resources
+
+    from auditor import rulesdir
+
+    assert rulesdir.on_disk() == rulesdir.from_resources() == rulesdir.packaged_rules()
+
+    def absent(name: str) -> None:
+        raise ModuleNotFoundError(name)
+
+    monkeypatch.setattr(importlib.resources, "files", absent)  # an uninstalled source tree
+    assert rulesdir.from_resources() == rulesdir.on_disk()
+
+
+def test_one_text_file_check_does_not_ask_importlib_resources(tmp_path: Path) -> None:
+    """(pydantic imports importlib.resources itself; the lookup would import its readers and auditor.rules)"""
+    assert _modules_after_check(tmp_path, ("importlib.resources.readers", "auditor.rules")) == set()
