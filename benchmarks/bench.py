@@ -12,13 +12,14 @@
 (a) and (b) take turns with their baselines in every round (medians of --startup-runs rounds), so that
 a change in the machine's load hits both sides alike; the fastest runs are printed too.
 
-Measured on this 2-CPU machine shared with other jobs, Python 3.11, bytecode compiled, 15 rounds, the
-code before and after issue 9's start-up work measured alike (load about 2): (b) 305 ms against the typer
-app's 163 ms = 1.87x before (fastest runs 1.78x), 186 ms against 139 ms = 1.34x after (fastest 1.35x);
-(a) 1.07-1.10x before, 0.96-0.99x after; (c) 21.8 -> 16.5 ms/doc. Under a load of 3-4 the same code
-measured 1.44-1.62x for (b). Instructions (valgrind's Ir, which load does not move) for (b): 1636 M
-before, 1036 M after, against 719 M for the typer app's command (2.28x -> 1.44x); (a) 705 M -> 603 M
-against the typer app's 629 M. docs/architecture.md ("Start-up") says where the time went.
+Measured on this 2-CPU machine shared with other jobs, Python 3.11, bytecode compiled, 15 rounds, the code
+before and after issue 9's start-up work measured alike at a load of 1-2: (b) before 1.79-1.87x (305 ms
+against the typer app's 163 ms), after 1.31-1.49x (197 ms against 150 ms; fastest runs 1.32-1.37x); under
+a load of 3-4 after measured up to 1.62x. Taking turns in one script, before, after and the typer app:
+1.83x -> 1.33x. (a) before 1.05-1.10x, after 0.96-1.00x. (c) 21.8 -> 16.4 ms/doc. Instructions
+(valgrind's Ir, which load does not move) for (b): 1636 M before, 1034 M after, against 719 M for the
+typer app's command (2.28x -> 1.44x); (a) 705 M -> 601 M against the typer app's 629 M.
+docs/architecture.md ("Start-up") says where the time went.
 """
 
 from __future__ import annotations
