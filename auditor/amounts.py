@@ -69,7 +69,7 @@ class Amount:
     def interval(self) -> Interval:
         if self.value == 0:
             return Interval.exact(self.value)
-        half = Decimal(5) * Decimal(10) ** (-(self.decimals + 1))
+        half = _half_unit(self.decimals)
         return Interval(self.value - half, self.value + half)
 
     def in_unit(self, unit: str) -> Amount:
@@ -87,6 +87,12 @@ class Amount:
 
     def show(self) -> str:
         return format_decimal(self.value, self.decimals if self.shown is None else self.shown)
+
+
+@lru_cache(maxsize=64)
+def _half_unit(decimals: int) -> Decimal:
+    """Half a unit of the last printed digit (0.005 for two decimals): asked for every figure of every sum."""
+    return Decimal(5) * Decimal(10) ** (-(decimals + 1))
 
 
 def format_decimal(x: Decimal, decimals: int = 2) -> str:
@@ -139,10 +145,11 @@ def is_blank(text: str) -> bool:
 
 
 def sum_intervals(items: Iterable[Interval]) -> Interval:
-    total = Interval.exact(Decimal(0))
-    for it in items:
-        total = total + it
-    return total
+    lo = hi = Decimal(0)
+    for it in items:  # the additions of Interval.__add__, in the same order, without an Interval for each
+        lo += it.lo
+        hi += it.hi
+    return Interval(lo, hi)
 
 
 def corner_range(f: Callable[..., Decimal | None], intervals: list[Interval]) -> Interval | None:

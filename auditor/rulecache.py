@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import pickle
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any, TypeVar
 
 from auditor import __version__
 from auditor.atomic import write_atomic
+from auditor.cachedir import cache_dir as _cache_dir
 from auditor.rulesdir import RuleError, pack_files
 
 _PKG = Path(__file__).resolve().parent
@@ -58,13 +58,6 @@ class RuleData:
     def __repr__(self) -> str:
         fields = ", ".join(f"{k}={v!r}" for k, v in self.__dict__.items())
         return f"RuleData({fields})"
-
-
-def _cache_dir() -> Path:
-    base = os.environ.get("AUDITOR_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "auditor"
-    )
-    return Path(base)
 
 
 @functools.cache

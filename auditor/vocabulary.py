@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -127,6 +127,8 @@ class Vocabulary:
     economic_groups: dict[str, tuple[str, ...]]
     performance: CardFields = CardFields()
     statements: StatementWords = StatementWords()
+    # what concept_for_label and measure_of answered, filled as documents are read: labels repeat
+    memo: dict[tuple[str, ...], str | None] = field(default_factory=dict, compare=False, repr=False)
 
     def present_kinds(self, kinds: set[str]) -> set[str]:
         """Kinds present, counting a kind that stands in for another (一般公共预算支出表 for 支出表)."""
@@ -312,6 +314,21 @@ def header_kind(vocab: Vocabulary, header_text: str) -> TableKind | None:
 
 
 def measure_of(vocab: Vocabulary, cell: str) -> str | None:
+    """The column role (measure) a header cell names, by the vocabulary's ``measures``; None when none."""
+    return _remembered(vocab, ("measure", cell), lambda: _measure(vocab, cell))
+
+
+def _remembered(vocab: Vocabulary, key: tuple[str, ...], answer: Callable[[], str | None]) -> str | None:
+    """vocab.memo[key], answered once: both lookups are pure functions of the vocabulary and their arguments."""
+    memo = vocab.memo
+    if key not in memo:
+        if len(memo) >= 1 << 16:  # a batch of documents with ever new labels: start afresh
+            memo.clear()
+        memo[key] = answer()
+    return memo[key]
+
+
+def _measure(vocab: Vocabulary, cell: str) -> str | None:
     t, _, _ = strip_label(cell)
     t = re.sub(r"^\d{4}年(?:度)?", "", t)
     if not t:
@@ -327,6 +344,10 @@ def measure_of(vocab: Vocabulary, cell: str) -> str | None:
 
 def concept_for_label(vocab: Vocabulary, label: str, table_kind: str) -> str | None:
     """The concept a row label or column header names in a table of this kind (exact alias, then fuzzy)."""
+    return _remembered(vocab, ("concept", label, table_kind), lambda: _place(vocab, label, table_kind))
+
+
+def _place(vocab: Vocabulary, label: str, table_kind: str) -> str | None:
     t, _, _ = strip_label(label)
     if not t:
         return None
@@ -334,14 +355,27 @@ def concept_for_label(vocab: Vocabulary, label: str, table_kind: str) -> str | N
     for c in candidates:
         if t in c.aliases:
             return c.id
+    # Only aliases that can reach a ratio of 92 are scored: the first best of those is the first best of all
+    # whenever it reaches 92, and rapidfuzz is not even loaded when none can (the usual case).
+    near = [(c.id, a) for c in candidates for a in c.aliases if len(a) >= 4 and may_reach(t, a, 92)]
+    if not near:
+        return None
     from rapidfuzz import fuzz
 
     best, score = None, 0.0
-    for c in candidates:
-        for a in c.aliases:
-            if len(a) < 4:
-                continue
-            s = fuzz.ratio(t, a)
-            if s > score:
-                best, score = c.id, s
+    for cid, a in near:
+        s = fuzz.ratio(t, a)
+        if s > score:
+            best, score = cid, s
     return best if score >= 92 else None
+
+
+def may_reach(a: str, b: str, cutoff: int) -> bool:
+    """False when rapidfuzz's ``fuzz.ratio(a, b)`` (200 × LCS / (len a + len b)) is surely below ``cutoff``:
+    the longest common subsequence holds at most the characters both strings have, counted with repeats.
+    Exact integer arithmetic, so that skipping the ratio never changes a result."""
+    total = len(a) + len(b)
+    if 200 * min(len(a), len(b)) < cutoff * total:
+        return False
+    shared = sum(min(a.count(ch), b.count(ch)) for ch in set(a) & set(b))
+    return 200 * shared >= cutoff * total

@@ -50,5 +50,7 @@ def run_rules(rules: list[Any], ctx: Context) -> tuple[list[Finding], list[RuleO
 
 def _paged(finding: Finding, ctx: Context) -> Finding:
     """Evidence a rule cited by line number alone gets the page of that line (PDF)."""
-    ev = tuple(replace(e, loc=ctx.doc.locate(e.loc)) for e in finding.evidence)
-    return finding if ev == finding.evidence else replace(finding, evidence=ev)
+    located = [(e, ctx.doc.locate(e.loc)) for e in finding.evidence]
+    if all(loc == e.loc for e, loc in located):  # a text file: nothing to add, nothing to copy
+        return finding
+    return replace(finding, evidence=tuple(e if loc == e.loc else replace(e, loc=loc) for e, loc in located))

@@ -63,7 +63,9 @@ def not_applicable_reason(rule: Any, ctx: Context) -> tuple[str, str]:
     if rule.kind == "stated_sum":
         label = getattr(rule, "total_label", "") or "总额"
         return f"说明中没有写明{label}及其组成", "the narrative does not state this total with its parts"
-    have = {f.concept for f in ctx.facts}
+    have = ctx.memo.get("skipped.concepts")
+    if not isinstance(have, set):  # asked for every rule that did not apply: gathered once per document
+        have = ctx.memo["skipped.concepts"] = {f.concept for f in ctx.facts}
     absent = [c for c in declared_concepts(rule) if c not in have]
     if absent and len(absent) == len(declared_concepts(rule)):
         zh = "、".join(ctx.vocab.concept_name(c) for c in absent[:_NAMED])

@@ -13,6 +13,7 @@ from auditor.vocabulary import (
     Vocabulary,
     classify_title,
     header_kind,
+    may_reach,
     measure_of,
     normalise,
     strip_label,
@@ -161,9 +162,14 @@ def recognise(doc: Document, vocab: Vocabulary) -> Recognised:
 
 
 def _same_header(a: str, b: str) -> bool:
-    from rapidfuzz import fuzz
+    if a == b:
+        return True
+    if may_reach(a, b, 90):  # rapidfuzz loads only for headers that could be near-equal
+        from rapidfuzz import fuzz
 
-    return a == b or fuzz.ratio(a, b) >= 90 or (min(len(a), len(b)) >= 8 and (a.startswith(b) or b.startswith(a)))
+        if fuzz.ratio(a, b) >= 90:
+            return True
+    return min(len(a), len(b)) >= 8 and (a.startswith(b) or b.startswith(a))
 
 
 def _continues(out: Recognised, prev: Table, rows: list[RawRow], layout: GridLayout) -> bool:

@@ -52,8 +52,15 @@ def _current_row(cands: list[Fact]) -> Fact | None:
 def primary_facts(ctx: Context, concept: str, kinds: list[str], period: str = "current") -> list[Fact]:
     """The table figures a sentence about `concept` refers to: the main column, not a fund-source breakdown."""
     out: list[Fact] = []
+    by_table = ctx.memo.get("compare.primary_by_table")
+    if not isinstance(by_table, dict):  # asked for every narrative figure: the facts indexed once per document
+        by_table = {}
+        for f in ctx.facts:
+            if f.table_index is not None and f.get("part") != "1":
+                by_table.setdefault(f.table_index, []).append(f)
+        ctx.memo["compare.primary_by_table"] = by_table
     for ti, _table in ctx.tables_of(kinds):
-        facts = [f for f in ctx.facts if f.table_index == ti and f.get("part") != "1"]
+        facts = by_table.get(ti, [])
         cands = [f for f in facts if f.concept == concept]
         chosen = _choose(cands, period) if cands else []
         if (all(f.value is None for f in chosen) and concept in ALTERNATES

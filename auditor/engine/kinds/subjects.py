@@ -224,7 +224,9 @@ def _compare(rule: EqualRule, a: _Figure, b: _Figure) -> str | None:
 
 
 def check_subjects(rule: EqualRule, ctx: Context) -> Outcome:
-    names = subject_aliases(ctx.tables)
+    names = ctx.memo.get("subjects.names")
+    if not isinstance(names, dict):  # the same for every subject rule: gathered once per document
+        names = ctx.memo["subjects.names"] = subject_aliases(ctx.tables)
     sides = [_figures(ctx, side, names) for side in rule.sides]
     found: list[tuple[str, _Figure, _Figure, str]] = []
     applicable = False

@@ -49,10 +49,19 @@ def spans(rule: PatternRule, ctx: Context) -> Iterator[Span]:
         yield from toc_spans(ctx)
         return
     if rule.scope in ("text", "all"):
-        for p in ctx.paragraphs:
-            yield Span(p.text, p.lines, False)
+        yield from text_spans(ctx)
     if rule.scope in ("tables", "all"):
         yield from grid_spans(ctx)
+
+
+def text_spans(ctx: Context) -> list[Span]:
+    """Every paragraph as one span, built once per document (every text rule reads them all)."""
+    cached = ctx.memo.get("pattern.text_spans")
+    if isinstance(cached, list):
+        return cached
+    built = [Span(p.text, p.lines, False) for p in ctx.paragraphs]
+    ctx.memo["pattern.text_spans"] = built
+    return built
 
 
 def grid_spans(ctx: Context) -> list[Span]:
