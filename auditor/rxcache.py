@@ -19,6 +19,7 @@ compile as usual. Library use (``auditor.api``) never touches it.
 from __future__ import annotations
 
 import atexit
+import importlib
 import marshal
 import re
 import sys
@@ -27,11 +28,13 @@ from typing import Any
 
 from auditor.cachedir import cache_dir
 
+_sre: Any = None
+_compiler: Any = None
 try:  # CPython only; elsewhere nothing is kept
-    import _sre
-    from re import _compiler
+    _sre = importlib.import_module("_sre")
+    _compiler = importlib.import_module("re._compiler")
 except ImportError:  # pragma: no cover
-    _sre = None  # type: ignore[assignment]
+    _sre = None
 
 # What the file holds: ("s" or "b", pattern, flags) → the arguments of _sre.compile after the pattern.
 Entry = tuple[str, Any, int]
@@ -87,7 +90,7 @@ def program(pattern: str | bytes, flags: int) -> tuple[Any, ...] | None:
     """What re passes to _sre.compile for this pattern after the pattern itself, as plain values; None when
     re did not compile it that way."""
     captured: list[tuple[Any, ...]] = []
-    real = _compiler._sre  # type: ignore[attr-defined]
+    real = _compiler._sre
 
     class Recorder:
         def __getattr__(self, name: str) -> Any:
@@ -98,11 +101,11 @@ def program(pattern: str | bytes, flags: int) -> tuple[Any, ...] | None:
             captured.append(args)
             return real.compile(*args)
 
-    _compiler._sre = Recorder()  # type: ignore[attr-defined]
+    _compiler._sre = Recorder()
     try:
         _compiler.compile(pattern, flags)
     finally:
-        _compiler._sre = real  # type: ignore[attr-defined]
+        _compiler._sre = real
     if len(captured) != 1 or captured[0][0] is not pattern or len(captured[0]) != 6:
         return None
     flags_out, code, groups, groupindex, indexgroup = captured[0][1:]

@@ -52,9 +52,9 @@ def _current_row(cands: list[Fact]) -> Fact | None:
 def primary_facts(ctx: Context, concept: str, kinds: list[str], period: str = "current") -> list[Fact]:
     """The table figures a sentence about `concept` refers to: the main column, not a fund-source breakdown."""
     out: list[Fact] = []
-    by_table = ctx.memo.get("compare.primary_by_table")
-    if not isinstance(by_table, dict):  # asked for every narrative figure: the facts indexed once per document
-        by_table = {}
+    cached = ctx.memo.get("compare.primary_by_table")
+    by_table: dict[int, list[Fact]] = cached if isinstance(cached, dict) else {}
+    if not isinstance(cached, dict):  # asked for every narrative figure: the facts indexed once per document
         for f in ctx.facts:
             if f.table_index is not None and f.get("part") != "1":
                 by_table.setdefault(f.table_index, []).append(f)

@@ -82,7 +82,7 @@ def _paths(rule: PatternRule, ctx: Context) -> Iterator[_Path]:
         for m in regex.finditer(span.text):
             names = [normalise(g or "").strip("、-") for g in m.groups()[:3]]
             if all(names[1:]):
-                yield _Path(*names, span_evidence(ctx, span, m.start(), m.end(), m.group(0), "说明"))
+                yield _Path(names[0], names[1], names[2], span_evidence(ctx, span, m.start(), m.end(), m.group(0), "说明"))
 
 
 def _row(ctx: Context, codes: _Codes, code: str) -> Evidence:
