@@ -96,3 +96,32 @@ def test_rule_written_evidence_labels_are_english_with_lang_en(ruleset: Any) -> 
     en = REPORTERS["json"](report, lang="en")
     zh = REPORTERS["json"](report, lang="zh")
     assert '"label": "whole"' in en and '"label": "整体"' in zh
+
+
+def _shares(ruleset: Any, text: str) -> list[tuple[str, str | None]]:
+    return [(f.severity, f.expected) for f in _findings(ruleset, text) if f.rule == "CORE.TX.0001"]
+
+
+def test_a_whole_smaller_than_its_part_is_not_its_whole(ruleset: Any) -> None:
+    """“因公出国（境）费0万元，0；公务接待费3.60万元，占45.00%”: the 0 is a sibling (its share printed bare)."""
+    sibling = "三公经费支出决算中，因公出国（境）费支出决算0万元，0；公务接待费支出决算3.60万元，占45.00%。\n"
+    assert _shares(ruleset, sibling) == []
+    whole = "三公经费支出决算8.00万元，其中：因公出国（境）费支出决算0万元；公务接待费支出决算3.60万元，占{s}%。\n"
+    assert _shares(ruleset, whole.format(s="45.00")) == []
+    assert _shares(ruleset, whole.format(s="55.00")) == [("error", "45.00%")]
+
+
+def test_a_whole_named_in_general_words_is_the_sentences_total(ruleset: Any) -> None:
+    """“本中心支出合计X，其中基本支出Y，占总支出的Z%”: 总支出 is that 支出合计; a total of another name is not."""
+    text = "2025年本中心支出合计800.00万元，其中基本支出600.00万元，占总支出的{s}%。\n"
+    assert _shares(ruleset, text.format(s="75.00")) == []
+    assert _shares(ruleset, text.format(s="70.00")) == [("error", "75.00%")]
+    other = "2025年财政拨款支出合计800.00万元，其中基本支出600.00万元，占总支出的70.00%。\n"
+    assert _shares(ruleset, other) == []
+
+
+def test_listed_shares_adding_to_100_are_shares_of_the_sum_of_their_parts(ruleset: Any) -> None:
+    text = "三公经费支出决算中，公务接待费支出决算1.50万元，占{a}%；公务用车运行维护费支出决算3.50万元，占{b}%。\n"
+    assert _shares(ruleset, text.format(a="30", b="70")) == []
+    assert _shares(ruleset, text.format(a="70", b="30")) == [("error", "30%"), ("error", "70%")]
+    assert _shares(ruleset, text.format(a="30", b="60")) == []  # not a whole list: no whole to read

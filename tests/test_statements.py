@@ -282,3 +282,43 @@ def test_a_text_defect_repeated_thousands_of_times_is_listed_a_hundred_times(rul
     found = [f for f in doc.findings if f.rule == "DISC.PT.0002"]
     assert len(found) == MAX_PLACES
     assert "另有 30 处" in found[-1].message
+
+
+# --- words of other provinces' reports (found reading disclosures from elsewhere; sentences invented) -------
+
+def test_negative_growth_is_a_fall(ruleset: Any) -> None:
+    """“减少Δ，负增长r%”: 负增长 is the fall's own rate word, not a rise against the 减少."""
+    text = TITLE + "其他收入预算45.00万元，比上年减少5.00万元，负增长{rate}%。\n"
+    assert _sev(ruleset, text.format(rate="10.00")) == []
+    assert _sev(ruleset, text.format(rate="12.00")) == ["error"]
+
+
+def test_more_or_less_collected_and_spent_are_changes(ruleset: Any) -> None:
+    """增收/减收/增支/减支 name the change: the figure after them is Δ, not the earlier year's figure after 比."""
+    text = TITLE + "非税收入完成180.00万元，比上年减收20.00万元，下降{a}%；项目支出完成330.00万元，比上年增支30.00万元，" \
+        "增长{b}%。\n"
+    assert _sev(ruleset, text.format(a="10.00", b="10.00")) == []
+    assert _sev(ruleset, text.format(a="10.00", b="9.09")) == ["error"]
+
+
+def test_jianfu_is_a_rate_word(ruleset: Any) -> None:
+    text = TITLE + "2025年“三公”经费预算为4.80万元，比上年预算减少1.20万元，减幅{rate}%。\n"
+    assert _sev(ruleset, text.format(rate="20.00")) == []
+    assert _sev(ruleset, text.format(rate="2.00")) == ["error"]
+
+
+def test_change_and_rate_in_opposite_directions_without_figures(ruleset: Any) -> None:
+    """“较上年减少Δ，增长r%” is wrong whatever the figures; a name between the two makes them two subjects'."""
+    assert _sev(ruleset, TITLE + "1.印刷费较上年减少0.50万元，增长2.00%。\n") == ["error"]
+    assert _sev(ruleset, TITLE + "1.印刷费较上年减少0.50万元，下降2.00%。\n") == []
+    assert _sev(ruleset, TITLE + "1.印刷费较上年增加0.50万元，邮电费下降2.00%。\n") == []
+
+
+QUOTED_BUDGET_FINAL = FINAL_TITLE + "（一）“三公”经费支出情况。\n本馆2024年度“三公”经费财政拨款支出年初预算为20.00万元，支出决算为8.00万元，完成预算的40.00%。\n" \
+    "2024年度“三公”经费财政拨款支出决算数比2023年度减少2.00万元，降低{rate}%。\n"
+
+
+def test_a_final_accounts_budget_figure_is_not_the_years_figure(ruleset: Any) -> None:
+    """In 决算 the 年初预算 the narrative quotes is not what changed since last year (8.00 − 2.00 → 20 %)."""
+    assert _sev(ruleset, QUOTED_BUDGET_FINAL.format(rate="20.00")) == []
+    assert _sev(ruleset, QUOTED_BUDGET_FINAL.format(rate="20.00").replace("年初预算为", "支出为")) == ["error"]

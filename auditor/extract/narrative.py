@@ -11,11 +11,12 @@ import unicodedata
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from functools import lru_cache
 from typing import overload
 
-from auditor.amounts import Amount, parse_amount
+from auditor.amounts import HUNDRED, Amount, Interval, parse_amount
 from auditor.extract.classes import subject_ok
 from auditor.extract.holes import refill
 from auditor.model import Document, Fact, Figure, Location, ShareStatement
@@ -295,6 +296,7 @@ def narrative_facts(doc: Document, aliases: list[tuple[str, str]], year: int | N
                                      ("lead", _lead(p.text, alias_end - len(phrase))))))
             if opening is None and concept.startswith("code.") and "。" not in p.text[: tok.start]:
                 opening = (concept, phrase, amount)
+        facts[first_share:] = _whole_of_listed_parts(p, facts[first_share:])
         if p.text.endswith(";"):
             carry = _open_list_whole(facts[first_share:], intro)
     return facts
@@ -321,6 +323,37 @@ def _topic_fact(p: Paragraph, tok: Token, topic: tuple[str, str, Amount], year: 
     amount = Amount(tok.amount.value, tok.amount.decimals, tok.unit, tok.amount.text)
     return Fact(topic[0], amount, "text", loc, topic[1], period=period, text=snippet,
                 extra=(("pos", str(tok.start)), ("gap", m.group(0)), ("para", str(pi)), ("topic", "1")))
+
+
+def _whole_of_listed_parts(p: Paragraph, new: list[Fact]) -> list[Fact]:
+    """“公务接待费0.53万元，占31%；公务用车运行维护费1.18万元，占69%。”: shares of a whole the sentence does not
+    print, listed together and adding up to 100 %, are shares of the sum of their parts. The sum stands for
+    the parts' intervals together (printed one decimal coarser: up to ten parts)."""
+    groups: dict[int, list[int]] = {}
+    for k, f in enumerate(new):
+        st = f.statement
+        if isinstance(st, ShareStatement) and not st.completion and not st.wholes and not st.whole_name:
+            groups.setdefault(_sentence_start(p.text, int(f.get("pos") or 0)), []).append(k)
+    out = list(new)
+    for members in groups.values():
+        sts = [new[k].statement for k in members]
+        parts = [st.part.amount for st in sts if isinstance(st, ShareStatement)]
+        stated = [new[k].value for k in members]
+        if len(members) < 2 or len(members) > 10 or len({a.unit for a in parts}) != 1 or None in stated:
+            continue
+        if not sum((a.interval for a in stated if a is not None), Interval.exact(Decimal(0))).contains(HUNDRED):
+            continue
+        dec = min(a.decimals for a in parts)
+        whole = Amount(sum((a.value for a in parts), Decimal(0)), dec - 1, parts[0].unit,
+                       "+".join(a.text for a in parts), shown=max(dec, 0))
+        if not whole.value:
+            continue
+        line = sts[0].part.line  # type: ignore[union-attr]
+        for k in members:
+            st = new[k].statement
+            assert isinstance(st, ShareStatement)
+            out[k] = replace(new[k], statement=replace(st, wholes=(Figure(whole, line),)))
+    return out
 
 
 def _open_list_whole(new: list[Fact], intro: list[Figure]) -> list[Figure]:
@@ -401,12 +434,44 @@ def _share_or_rate(p: Paragraph, toks: list[Token], i: int, aliases: list[tuple[
     whole_name = share.group(1)
     earlier = [t for t in toks[:i] if t.unit in ("万元", "元") and t.end <= part.start and not _is_share_part(p, toks, t)]
     wholes = [t for t in money if t.end <= part.start and not _is_share_part(p, toks, t)][:1] + list(reversed(earlier))
+    if tok.amount.value <= 100:  # a share of at most 100 % is of a whole at least as large as its part
+        wholes = [t for t in wholes if not _below(t.amount, part.amount)]
+    named = [t for t in wholes if whole_name and _same_total(whole_name, _name_of(p.text, t.start, sent))]
+    if named:  # “支出合计X万元，其中基本支出Y万元，占总支出的Z%”: the name is the sentence's own total
+        wholes, whole_name = named[:1], ""
     located = [_figure(p, w) for w in wholes]
     if not located and not whole_name:
         located = list(reversed(intro))
     concept = next((c for phrase, c in aliases if whole_name and phrase in whole_name), "")
     st = ShareStatement(_figure(p, part), tuple(located[:8]), whole_name, concept)
     return [Fact("", tok.amount, "text", loc, "占", text=snippet, kind="share", extra=base, statement=st)]
+
+
+def _below(a: Amount, b: Amount) -> bool:
+    """a is smaller than b whatever values their printed intervals stand for."""
+    if a.unit not in ("万元", "元") or b.unit not in ("万元", "元"):
+        return False
+    return a.in_unit("万元").interval.hi < b.in_unit("万元").interval.lo
+
+
+# words that make a name a total, or say whose or which year's it is: 总支出 = 支出合计 = 2025年本单位支出合计
+_TOTAL_WORDS = re.compile(r"\d{4}年度?|本年度?|全年|当年|年度|合计|总计|总额|共计|总|的|为$|是$")
+_SELF = re.compile(r"^.*(?:本|我)(?:单位|部门|院|局|校|委|办|处|所|站|馆|中心|会)")  # and any words before it
+
+
+def _name_of(text: str, pos: int, lo: int) -> str:
+    """The words right before a figure in its segment (after the last comma, colon or 其中)."""
+    i = pos
+    while i > lo and text[i - 1] not in ",，:：;；、" and pos - i < 24:
+        i -= 1
+    return re.sub(r"^其中", "", text[i:pos])
+
+
+def _same_total(named: str, before: str) -> bool:
+    """A share's whole named in general words (总支出) is the figure named so in its sentence (支出合计)."""
+    core = _TOTAL_WORDS.sub("", named)
+    other = _TOTAL_WORDS.sub("", _SELF.sub("", _TOTAL_WORDS.sub("", before)))
+    return len(core) >= 2 and core == other
 
 
 def _figure(p: Paragraph, t: Token) -> Figure:

@@ -173,7 +173,8 @@ def _rate_statement(p: Paragraph, toks: Sequence[Token], i: int, g: _Grammar, ye
                     topic: Token | None, aliases: Sequence[tuple[str, str]]) -> ChangeStatement | None:
     tok = toks[i]
     lo, _ = _clause_bounds(p.text, tok.start)
-    m = g.rate_word.search(p.text[max(lo, tok.start - 12) : tok.start])
+    window = max(lo, tok.start - 12)
+    m = g.rate_word.search(p.text[window : tok.start])
     if m is None:
         return None
     rate_word = m.group(1)
@@ -199,12 +200,21 @@ def _rate_statement(p: Paragraph, toks: Sequence[Token], i: int, g: _Grammar, ye
     prior = _fig(p, priors[-1]) if priors else None
     dfig = _fig(p, delta) if delta is not None else None
     if not cur_figs and (prior is None or dfig is None):
-        if dfig is None or not subject:
+        if dfig is None or not (subject or _words_disagree(p, delta, rate_word, window + m.start(), g)):
             return None
         cur_figs = []  # the rule kind takes the subject's figure from the tables
     readings = tuple(ChangeReading(c, prior, dfig) for c in cur_figs) or (ChangeReading(None, prior, dfig),)
     return ChangeStatement(g.direction(word) or g.direction(rate_word), g.direction(rate_word), word, rate_word,
                            _fig(p, tok), readings, subject, p.lines[_segment_start(p.text, head, lo)])
+
+
+def _words_disagree(p: Paragraph, delta: Token | None, rate_word: str, rate_at: int, g: _Grammar) -> bool:
+    """“较上年减少0.04万元，增长0.01%”: the change and its rate, side by side, in opposite directions — wrong
+    whatever the figures (words between them, a name say, would make them two subjects' changes)."""
+    if delta is None or not re.fullmatch(r"[,，、]?", p.text[delta.end : rate_at]):
+        return False
+    dw, rw = g.direction(_delta_at(p, delta, g) or ""), g.direction(rate_word)
+    return bool(dw and rw and dw != rw)
 
 
 def _previous_sentence_current(p: Paragraph, toks: Sequence[Token], lo: int, head: int, g: _Grammar,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from auditor.amounts import HUNDRED, MONEY_EXPONENTS, Amount, Interval, corner_range
 from auditor.engine.context import Context, evidence, judge_stated, make_finding, printed_form, show
-from auditor.engine.kinds.compare import primary_facts
+from auditor.engine.kinds.compare import cites_budget, primary_facts
 from auditor.model import (
     ChangeReading,
     ChangeStatement,
@@ -182,7 +182,8 @@ def _with_subject_figures(st: ChangeStatement, ctx: Context, rule: ChangeRule) -
     period = "actual" if ctx.meta.get("kind") == "final" else "current"
     kinds = [] if st.subject.startswith("code.") else rule.subject_tables  # a 类/款/项 subject's row: any table
     facts = primary_facts(ctx, st.subject, kinds, period)
-    facts += [x for x in ctx.text_facts("amount") if x.concept == st.subject and x.period in ("current", "actual")]
+    facts += [x for x in ctx.text_facts("amount") if x.concept == st.subject and x.period in ("current", "actual")
+              and not (period == "actual" and cites_budget(x))]  # a final account also quotes the 年初预算
     out: list[ChangeReading] = []
     seen: set[Decimal] = set()
     for x in facts:
