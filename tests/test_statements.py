@@ -322,3 +322,10 @@ def test_a_final_accounts_budget_figure_is_not_the_years_figure(ruleset: Any) ->
     """In 决算 the 年初预算 the narrative quotes is not what changed since last year (8.00 − 2.00 → 20 %)."""
     assert _sev(ruleset, QUOTED_BUDGET_FINAL.format(rate="20.00")) == []
     assert _sev(ruleset, QUOTED_BUDGET_FINAL.format(rate="20.00").replace("年初预算为", "支出为")) == ["error"]
+
+
+def test_for_example_is_not_a_comparison(ruleset: Any) -> None:
+    """比如 (for example) before a figure does not make it the earlier year's figure, as 比 would."""
+    text = TITLE + "部分支出有所增加，比如公务接待费预算为12.00万元，增加2.00万元，增长{rate}%。\n"
+    assert _sev(ruleset, text.format(rate="20.00")) == []
+    assert _sev(ruleset, text.format(rate="16.67")) == ["error"]

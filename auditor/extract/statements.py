@@ -114,7 +114,8 @@ def _is_prior(p: Paragraph, t: Token, lo: int, g: _Grammar, year: int | None) ->
         return True
     if year is not None and any(int(y) < year for y in re.findall(r"(\d{4})年", seg)):
         return True
-    return bool(re.search(r"(?:^|[^a-z])比[^,，。;]{0,20}$", seg)) and not g.delta_word.search(seg)
+    # 比 compares; 比如 (for example), 比例, 比重 and 比率 do not
+    return bool(re.search(r"(?:^|[^a-z])比(?![如例重率])[^,，。;]{0,20}$", seg)) and not g.delta_word.search(seg)
 
 
 def _delta_at(p: Paragraph, t: Token, g: _Grammar) -> str | None:
