@@ -329,3 +329,12 @@ def test_for_example_is_not_a_comparison(ruleset: Any) -> None:
     text = TITLE + "部分支出有所增加，比如公务接待费预算为12.00万元，增加2.00万元，增长{rate}%。\n"
     assert _sev(ruleset, text.format(rate="20.00")) == []
     assert _sev(ruleset, text.format(rate="16.67")) == ["error"]
+
+
+def test_the_change_printed_after_its_rate(ruleset: Any) -> None:
+    """“同比增长r%，增收Δ万元”: the Δ right after the rate is the rate's own."""
+    text = TITLE + "事业收入完成330.00万元，同比增长{rate}%，增收30.00万元，主要是服务量增加。\n"
+    assert _sev(ruleset, text.format(rate="10.00")) == []
+    assert _sev(ruleset, text.format(rate="9.09")) == ["error"]
+    apart = TITLE + "事业收入完成330.00万元，同比增长9.09%，其中培训收入增收30.00万元。\n"
+    assert _sev(ruleset, apart) == []  # words between: the Δ is a part's, not the rate's

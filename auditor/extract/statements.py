@@ -184,9 +184,11 @@ def _rate_statement(p: Paragraph, toks: Sequence[Token], i: int, g: _Grammar, ye
     delta = deltas[-1] if deltas else None
     if delta is not None and re.search(r"%", p.text[delta.end : tok.start]):
         delta = None  # another rate stands between: this one has no Δ of its own
+    head = delta.start if delta is not None else tok.start
+    if delta is None:
+        delta = _delta_after_rate(p, toks, i, g)  # “同比增长10.85%，增收2,798万元”
     word = _delta_at(p, delta, g) if delta is not None else rate_word
     assert word is not None
-    head = delta.start if delta is not None else tok.start
     if g.flat_word.search(p.text[lo:head]):
         return None  # 持平 with a rate: a template left unresolved, for the hygiene rules
     currents = _current_before(p, toks, lo, head, g, year)
@@ -207,6 +209,18 @@ def _rate_statement(p: Paragraph, toks: Sequence[Token], i: int, g: _Grammar, ye
     readings = tuple(ChangeReading(c, prior, dfig) for c in cur_figs) or (ChangeReading(None, prior, dfig),)
     return ChangeStatement(g.direction(word) or g.direction(rate_word), g.direction(rate_word), word, rate_word,
                            _fig(p, tok), readings, subject, p.lines[_segment_start(p.text, head, lo)])
+
+
+def _delta_after_rate(p: Paragraph, toks: Sequence[Token], i: int, g: _Grammar) -> Token | None:
+    """The change printed right after a rate (“增长10.85%，增收2,798万元”): the rate's own Δ."""
+    if i + 1 >= len(toks) or toks[i + 1].unit not in _MONEY:
+        return None
+    nxt = toks[i + 1]
+    between = p.text[toks[i].end : nxt.start]
+    rest = between.lstrip(",，")
+    if len(between) - len(rest) > 1 or "。" in between or not g.delta_word.match(rest):
+        return None
+    return nxt
 
 
 def _words_disagree(p: Paragraph, delta: Token | None, rate_word: str, rate_at: int, g: _Grammar) -> bool:
@@ -286,6 +300,8 @@ def _delta_only_statement(p: Paragraph, toks: Sequence[Token], i: int, g: _Gramm
     nxt = next((t for t in toks if t.start >= tok.end and t.end <= hi), None)
     if nxt is not None and nxt.unit == "%" and g.rate_word.search(p.text[max(tok.end, nxt.start - 12) : nxt.start]):
         return None  # the rate statement covers it
+    if i > 0 and toks[i - 1].unit == "%" and _delta_after_rate(p, toks, i - 1, g) is tok:
+        return None  # the Δ of the rate before it, covered there
     currents = _current_before(p, toks, lo, tok.start, g, year)
     if not currents:
         return None
