@@ -321,7 +321,18 @@ QUOTED_BUDGET_FINAL = FINAL_TITLE + "（一）“三公”经费支出情况。\
 def test_a_final_accounts_budget_figure_is_not_the_years_figure(ruleset: Any) -> None:
     """In 决算 the 年初预算 the narrative quotes is not what changed since last year (8.00 − 2.00 → 20 %)."""
     assert _sev(ruleset, QUOTED_BUDGET_FINAL.format(rate="20.00")) == []
-    assert _sev(ruleset, QUOTED_BUDGET_FINAL.format(rate="20.00").replace("年初预算为", "支出为")) == ["error"]
+    assert _sev(ruleset, QUOTED_BUDGET_FINAL.format(rate="25.00")) == ["error"]  # “支出决算为8.00万元” is its actual
+
+
+def test_budget_then_actual_in_one_sentence_binds_the_actual_to_the_subject(ruleset: Any) -> None:
+    vocab = ruleset[0]
+    from auditor.extract.narrative import narrative_facts
+    from auditor.pipeline import narrative_aliases
+
+    doc = read_text("t.txt", QUOTED_BUDGET_FINAL.format(rate="20.00").encode("utf-8"), "0" * 64)
+    facts = [f for f in narrative_facts(doc, narrative_aliases(vocab), 2024) if f.concept == "sangong.total"]
+    assert [(str(f.value.value), f.period) for f in facts if f.value is not None and f.kind == "amount"] == [
+        ("20.00", "current"), ("8.00", "actual")]
 
 
 def test_for_example_is_not_a_comparison(ruleset: Any) -> None:

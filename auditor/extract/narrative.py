@@ -53,6 +53,8 @@ def _lexicon(words: StatementWords) -> _Lexicon:
 _RATIO = re.compile(r"(?:决算数?(?:为|是|占|达到?)|完成)(年初|全年|调整后?)?预算数?的?(?:比例为?)?$")
 # a figure of the paragraph's own subject without the subject's name: “…(项)”38.20万元，…。2025年预算安排38.20万元”
 _BUDGET_CUE = re.compile(r"(年初|全年|调整后?)?预算(?:数)?(?:为|是)?$")
+_BUDGET_THEN_ACTUAL = re.compile(r"^[^,，;；。\d]{0,12}?(?:年初|全年|调整后?)?预算数?(?:为|是)?\d[\d,]*(?:\.\d+)?万?元[,，]"
+                                r"(?:其中)?(?:支出)?决算数?(?:为|是)?$")
 _LIST_ITEM = re.compile(r"^(?:\d{1,2}[、.．](?!\d)|[(（][一二三四五六七八九十\d]{1,3}[)）]|[①-⑳])")
 
 
@@ -285,7 +287,9 @@ def narrative_facts(doc: Document, aliases: list[tuple[str, str]], year: int | N
                 continue
             if not tok.unit and not re.search(r"(为|是)$", gap):
                 continue
-            if len(gap) > 12 or re.search(r"[，,；;。]", gap) or re.search(r"\d", gap):
+            if _BUDGET_THEN_ACTUAL.match(gap):
+                period = "actual"  # “S年初预算为B万元，支出决算为A万元”: A is S's actual
+            elif len(gap) > 12 or re.search(r"[，,；;。]", gap) or re.search(r"\d", gap):
                 continue
             if lex.gap_block.search(gap):
                 continue
