@@ -125,3 +125,16 @@ def test_listed_shares_adding_to_100_are_shares_of_the_sum_of_their_parts(rulese
     assert _shares(ruleset, text.format(a="30", b="70")) == []
     assert _shares(ruleset, text.format(a="70", b="30")) == [("error", "30%"), ("error", "70%")]
     assert _shares(ruleset, text.format(a="30", b="60")) == []  # not a whole list: no whole to read
+
+
+def test_shares_listed_after_one_zhan_go_to_the_parts_in_their_order(ruleset: Any) -> None:
+    """“A万元、B万元，分别占X%和Y%” / “各占X%、Y%”: the j-th share is the j-th part's, and a part is never the
+    whole of its sibling."""
+    text = "2024年度本年支出合计250.00万元，其中：基本支出200.00万元、项目支出50.00万元，分别占本年支出合计的{a}%和{b}%。\n"
+    assert _shares(ruleset, text.format(a="80.00", b="20.00")) == []
+    assert [s for s, _ in _shares(ruleset, text.format(a="75.00", b="25.00"))] == ["error", "error"]
+    each = "2024年度收入合计40.00万元，财政拨款收入30.00万元、其他收入10.00万元，各占{a}%、{b}%。\n"
+    assert _shares(ruleset, each.format(a="75.00", b="25.00")) == []
+    assert _shares(ruleset, each.format(a="25.00", b="75.00")) == [("error", "75.00%"), ("error", "25.00%")]
+    fewer = "2024年度其他收入10.00万元，分别占收入、支出合计的25.00%和20.00%。\n"
+    assert _shares(ruleset, fewer) == []  # two shares, one figure: not read

@@ -429,14 +429,25 @@ def _share_or_rate(p: Paragraph, toks: list[Token], i: int, aliases: list[tuple[
     ratio = _RATIO.search(before)
     if ratio:
         return _completion(p, toks, i, ratio.group(1) or "", loc, snippet, base)
-    share = re.search(r"占(.{0,14}?)(的)?(比[重例])?(为)?$", before)
-    if not share or not money:
-        return []
-    part = money[-1]
-    if "。" in p.text[part.end : tok.start] or re.search(r"[；;]", p.text[part.end : tok.start]):
+    listed = _respective(p, toks, i, sent)
+    if listed is not None:  # “A万元、B万元，分别占X%和Y%”: the j-th share is the j-th part's
+        if not listed:
+            return []  # fewer parts than shares: which is whose is unknown
+        part, share, siblings = listed[0], _SHARE_WORDS.search(p.text[listed[1] : listed[2]]), listed[3]
+        money = [t for t in money if t.end <= siblings[0].start] + [part]
+    else:
+        siblings = []
+        share = _SHARE_WORDS.search(before)
+        if not share or not money:
+            return []
+        part = money[-1]
+        if "。" in p.text[part.end : tok.start] or re.search(r"[；;]", p.text[part.end : tok.start]):
+            return []
+    if share is None:
         return []
     whole_name = share.group(1)
-    earlier = [t for t in toks[:i] if t.unit in ("万元", "元") and t.end <= part.start and not _is_share_part(p, toks, t)]
+    earlier = [t for t in toks[:i] if t.unit in ("万元", "元") and t.end <= part.start and not _is_share_part(p, toks, t)
+               and t not in siblings]
     wholes = [t for t in money if t.end <= part.start and not _is_share_part(p, toks, t)][:1] + list(reversed(earlier))
     if tok.amount.value <= 100:  # a share of at most 100 % is of a whole at least as large as its part
         wholes = [t for t in wholes if not _below(t.amount, part.amount)]
@@ -449,6 +460,36 @@ def _share_or_rate(p: Paragraph, toks: list[Token], i: int, aliases: list[tuple[
     concept = next((c for phrase, c in aliases if whole_name and phrase in whole_name), "")
     st = ShareStatement(_figure(p, part), tuple(located[:8]), whole_name, concept)
     return [Fact("", tok.amount, "text", loc, "占", text=snippet, kind="share", extra=base, statement=st)]
+
+
+_SHARE_WORDS = re.compile(r"占(.{0,14}?)(的)?(比[重例])?(为)?$")
+
+
+def _respective(p: Paragraph, toks: list[Token], i: int,
+                sent: int) -> tuple[Token, int, int, list[Token]] | tuple[()] | None:
+    """A share in a list of shares after one 占 (“分别占X%、Y%和Z%”), or after 分别占/各占: the part is the one
+    at the same place in the list of figures before the 占 — (part, 占's position, first share's start); () when
+    there are fewer figures than shares; None when the share stands alone (the ordinary reading). The listed
+    parts come last: siblings, never wholes."""
+    tok = toks[i]
+    zhan = p.text.rfind("占", sent, tok.start)
+    if zhan < 0:
+        return None
+    pcts = [k for k in range(len(toks)) if toks[k].unit == "%" and toks[k].start > zhan]
+    if not pcts or re.search(r"\d|[；;。]", p.text[zhan : toks[pcts[0]].start]):
+        return None
+    run = [pcts[0]]
+    for k in pcts[1:]:
+        if k != run[-1] + 1 or not re.fullmatch(r"[、,，和及与]|以及", p.text[toks[run[-1]].end : toks[k].start]):
+            break
+        run.append(k)
+    if i not in run or (len(run) == 1 and not re.search(r"(?:分别|各)$", p.text[sent:zhan])):
+        return None
+    parts = [t for t in toks if sent <= t.start and t.end <= zhan and t.unit in ("万元", "元")]
+    if len(parts) < len(run):
+        return ()
+    listed = parts[len(parts) - len(run) :]
+    return listed[run.index(i)], zhan, toks[run[0]].start, listed
 
 
 def _below(a: Amount, b: Amount) -> bool:
