@@ -138,3 +138,10 @@ def test_shares_listed_after_one_zhan_go_to_the_parts_in_their_order(ruleset: An
     assert _shares(ruleset, each.format(a="25.00", b="75.00")) == [("error", "75.00%"), ("error", "25.00%")]
     fewer = "2024年度其他收入10.00万元，分别占收入、支出合计的25.00%和20.00%。\n"
     assert _shares(ruleset, fewer) == []  # two shares, one figure: not read
+
+
+def test_a_share_of_figures_printed_in_yuan_is_reported_in_yuan(ruleset: Any) -> None:
+    text = "2025年基本支出预算 600000.00 元，其中：商品和服务支出预算 150000.00 元，占基本支出预算{s}%。\n"
+    assert _shares(ruleset, text.format(s="25.00")) == []
+    wrong = [f for f in _findings(ruleset, text.format(s="30.00")) if f.rule == "CORE.TX.0001"]
+    assert len(wrong) == 1 and "150000.00元" in wrong[0].message and "600000.00元" in wrong[0].message

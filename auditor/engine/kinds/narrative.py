@@ -101,7 +101,8 @@ def check_share(rule: ShareRule, ctx: Context) -> Outcome:
         verdicts = _share_verdicts(part, wholes, f.value, id(f) in forced)
         if not verdicts and any(w.value == 0 for w, _, _ in wholes) and f.value.value != 0:
             whole, line, printed = next(w for w in wholes if w[0].value == 0)
-            vals = {"part": part.show(), "whole": whole.show(), "stated": f.value.show() + "%", "computed": "无法计算"}
+            vals = {"part": _said(part, st.part.amount), "whole": _said(whole, printed), "stated": f.value.show() + "%",
+                    "computed": "无法计算"}
             ev = [ev_part, _ev_text("整体", whole, line, f, printed), evidence(f)]
             findings.append(make_finding(rule, "warning", vals, ev, vals["computed"], vals["stated"]))
             continue
@@ -116,11 +117,16 @@ def check_share(rule: ShareRule, ctx: Context) -> Outcome:
             sev = "warning"  # the ratio fits a budget the sentence does not name: computed on the wrong base
         if sev is None:
             continue
-        vals = {"part": part.show(), "whole": whole.show(), "stated": f.value.show() + "%",
+        vals = {"part": _said(part, st.part.amount), "whole": _said(whole, printed), "stated": f.value.show() + "%",
                 "computed": show(point, f.value.decimals) + "%"}
         ev = [ev_part, _ev_text("整体", whole, line, f, printed), evidence(f)]
         findings.append(make_finding(rule, sev, vals, ev, vals["computed"], vals["stated"]))
     return _outcome(applicable, findings)
+
+
+def _said(a: Amount, printed: Amount) -> str:
+    """A figure for a message: in 万元, or as the page printed it when in another unit (165247.88元, not 16.52)."""
+    return a.show() if printed.unit == "万元" else f"{printed.text or printed.show()}{printed.unit}"
 
 
 def _as(f: Fact) -> Amount:
