@@ -145,3 +145,20 @@ def test_a_share_of_figures_printed_in_yuan_is_reported_in_yuan(ruleset: Any) ->
     assert _shares(ruleset, text.format(s="25.00")) == []
     wrong = [f for f in _findings(ruleset, text.format(s="30.00")) if f.rule == "CORE.TX.0001"]
     assert len(wrong) == 1 and "150000.00元" in wrong[0].message and "600000.00元" in wrong[0].message
+
+
+def test_a_change_is_neither_the_part_nor_the_whole_of_a_share(ruleset: Any) -> None:
+    """“规模为X万元，较上年同期增加Δ万元，占Y%”: the share is X's, not Δ's."""
+    text = "2024年本单位支出合计400.00万元。其中货物类采购规模为100.00万元，较上年同期增加60.00万元，占{s}%。\n"
+    assert _shares(ruleset, text.format(s="25.00")) == []
+    assert _shares(ruleset, text.format(s="15.00")) == [("error", "25.00%")]
+
+
+def test_a_bare_total_named_after_another_name_is_that_names_total(ruleset: Any) -> None:
+    """“三公经费支出合计X万元” is the 三公 total, not the department's 支出合计; “基本支出合计” is 基本支出."""
+    vocab = ruleset[0]
+    doc = _doc("2025年本部门“三公”经费支出合计6.00万元，比上年减少1.00万元。基本支出合计120.00万元。\n")
+    facts = {f.concept: f for f in narrative_facts(doc, narrative_aliases(vocab), 2025) if f.kind == "amount"}
+    assert facts["sangong.total"].value is not None and str(facts["sangong.total"].value.value) == "6.00"
+    assert facts["expense.basic"].value is not None and str(facts["expense.basic"].value.value) == "120.00"
+    assert "summary.expense_year" not in facts

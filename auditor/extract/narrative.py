@@ -258,7 +258,7 @@ def narrative_facts(doc: Document, aliases: list[tuple[str, str]], year: int | N
             loc = p.lines.loc(tok.start)
             snippet = p.raw
             if tok.unit == "%":
-                facts.extend(_share_or_rate(p, toks, i, aliases, loc, snippet, pi, intro))
+                facts.extend(_share_or_rate(p, toks, i, aliases, loc, snippet, pi, intro, lex.change))
                 continue
             if tok.unit not in ("万元", "元", "") and tok.unit not in ("辆", "个", "台"):
                 continue
@@ -347,7 +347,7 @@ def _whole_of_listed_parts(p: Paragraph, new: list[Fact]) -> list[Fact]:
             continue
         if not sum((a.interval for a in stated if a is not None), Interval.exact(Decimal(0))).contains(HUNDRED):
             continue
-        dec = min(a.decimals for a in parts)
+        dec = min((a.decimals for a in parts if a.value), default=0)  # a printed 0 is exact, whatever its decimals
         whole = Amount(sum((a.value for a in parts), Decimal(0)), dec - 1, parts[0].unit,
                        "+".join(a.text for a in parts), shown=max(dec, 0))
         if not whole.value:
@@ -385,7 +385,33 @@ def _concept_before(text: str, pos: int, aliases: list[tuple[str, str]],
     period = _period(window, year, lex)
     if best is None:
         return None, pos, period, ""
+    owner = owner_of_total(window, best[0], best[3], aliases)
+    if owner is not None:
+        return owner[0], start + best[0], period, owner[1]
     return best[2], start + best[0], period, best[3]
+
+
+# a name that is only a total (支出合计, 收入总计, 合计): whose total, the name before it says
+_GENERIC_TOTAL = re.compile(r"^(?:本年度?)?(?:收入|支出)?(?:合计|总计|总额)$")
+
+
+def owner_of_total(window: str, end: int, phrase: str, aliases: Sequence[tuple[str, str]]) -> tuple[str, str] | None:
+    """“三公经费支出合计35万元”, “基本支出合计”: a bare total named right after (or overlapping) another name is
+    that name's total — its concept and the whole phrase; None when the name is not a bare total."""
+    if not _GENERIC_TOTAL.match(phrase):
+        return None
+    start = end - len(phrase)
+    best: tuple[int, int, str, int] | None = None
+    for q, concept in aliases:
+        if _GENERIC_TOTAL.match(q):
+            continue
+        idx = window.rfind(q, 0, end - 1)
+        q_end = idx + len(q)
+        if idx < 0 or idx >= start or q_end < start - 1 or not re.fullmatch(r"[的之]?", window[q_end:start]):
+            continue
+        if best is None or (q_end, len(q)) > (best[0], best[1]):
+            best = (q_end, len(q), concept, idx)
+    return None if best is None else (best[2], window[best[3] : end])
 
 
 def _period(window: str, year: int | None, lex: _Lexicon) -> str:
@@ -413,7 +439,7 @@ def _money_before(toks: list[Token], i: int, lo: int) -> list[Token]:
 
 
 def _share_or_rate(p: Paragraph, toks: list[Token], i: int, aliases: list[tuple[str, str]],
-                   loc: Location, snippet: str, pi: int, intro: list[Figure]) -> list[Fact]:
+                   loc: Location, snippet: str, pi: int, intro: list[Figure], change: re.Pattern[str]) -> list[Fact]:
     """A share (占X%) keeps its part and the candidate wholes.
 
     A list item (“4.住房保障支出14.52万元，占5.69%”) without a whole of its own takes the whole from
@@ -422,14 +448,15 @@ def _share_or_rate(p: Paragraph, toks: list[Token], i: int, aliases: list[tuple[
     tok = toks[i]
     before = p.text[max(0, tok.start - 16) : tok.start]
     sent = _sentence_start(p.text, tok.start)
-    money = _money_before(toks, i, sent)
+    # a change (“较上年增加3297.75万元”) is neither the part nor the whole of a share
+    money = [t for t in _money_before(toks, i, sent) if not _is_change(p, t, change)]
     base = (("pos", str(tok.start)), ("para", str(pi)))
     if re.search(r"(增长|下降|上升|降低|减少|增加|增幅为?|降幅为?)[了的]?(为)?$", before):
         return []  # a change rate: read by auditor/extract/statements.py
     ratio = _RATIO.search(before)
     if ratio:
         return _completion(p, toks, i, ratio.group(1) or "", loc, snippet, base)
-    listed = _respective(p, toks, i, sent)
+    listed = _respective(p, toks, i, sent, change)
     if listed is not None:  # “A万元、B万元，分别占X%和Y%”: the j-th share is the j-th part's
         if not listed:
             return []  # fewer parts than shares: which is whose is unknown
@@ -447,7 +474,7 @@ def _share_or_rate(p: Paragraph, toks: list[Token], i: int, aliases: list[tuple[
         return []
     whole_name = share.group(1)
     earlier = [t for t in toks[:i] if t.unit in ("万元", "元") and t.end <= part.start and not _is_share_part(p, toks, t)
-               and t not in siblings]
+               and t not in siblings and not _is_change(p, t, change)]
     wholes = [t for t in money if t.end <= part.start and not _is_share_part(p, toks, t)][:1] + list(reversed(earlier))
     if tok.amount.value <= 100:  # a share of at most 100 % is of a whole at least as large as its part
         wholes = [t for t in wholes if not _below(t.amount, part.amount)]
@@ -462,11 +489,15 @@ def _share_or_rate(p: Paragraph, toks: list[Token], i: int, aliases: list[tuple[
     return [Fact("", tok.amount, "text", loc, "占", text=snippet, kind="share", extra=base, statement=st)]
 
 
+def _is_change(p: Paragraph, t: Token, change: re.Pattern[str]) -> bool:
+    return bool(change.search(p.text[max(0, t.start - 8) : t.start]))
+
+
 _SHARE_WORDS = re.compile(r"占(.{0,14}?)(的)?(比[重例])?(为)?$")
 
 
-def _respective(p: Paragraph, toks: list[Token], i: int,
-                sent: int) -> tuple[Token, int, int, list[Token]] | tuple[()] | None:
+def _respective(p: Paragraph, toks: list[Token], i: int, sent: int,
+                change: re.Pattern[str]) -> tuple[Token, int, int, list[Token]] | tuple[()] | None:
     """A share in a list of shares after one 占 (“分别占X%、Y%和Z%”), or after 分别占/各占: the part is the one
     at the same place in the list of figures before the 占 — (part, 占's position, first share's start); () when
     there are fewer figures than shares; None when the share stands alone (the ordinary reading). The listed
@@ -485,7 +516,7 @@ def _respective(p: Paragraph, toks: list[Token], i: int,
         run.append(k)
     if i not in run or (len(run) == 1 and not re.search(r"(?:分别|各)$", p.text[sent:zhan])):
         return None
-    parts = [t for t in toks if sent <= t.start and t.end <= zhan and t.unit in ("万元", "元")]
+    parts = [t for t in toks if sent <= t.start and t.end <= zhan and t.unit in ("万元", "元") and not _is_change(p, t, change)]
     if len(parts) < len(run):
         return ()
     listed = parts[len(parts) - len(run) :]

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from auditor.extract.narrative import Paragraph, Token, numbers
+from auditor.extract.narrative import Paragraph, Token, numbers, owner_of_total
 from auditor.model import ChangeReading, ChangeStatement, Fact, Figure, Location
 from auditor.vocabulary import StatementWords, alternation
 
@@ -129,12 +129,13 @@ def _money(toks: Sequence[Token], lo: int, hi: int) -> list[Token]:
 
 def _subject(p: Paragraph, lo: int, hi: int, aliases: Sequence[tuple[str, str]]) -> str:
     window = p.text[lo:hi]
-    best = ("", -1, 0)
+    best = ("", -1, 0, "")
     for phrase, concept in aliases:
         idx = window.rfind(phrase)
         if idx >= 0 and (idx + len(phrase), len(phrase)) > (best[1], best[2]):
-            best = (concept, idx + len(phrase), len(phrase))
-    return best[0]
+            best = (concept, idx + len(phrase), len(phrase), phrase)
+    owner = owner_of_total(window, best[1], best[3], aliases) if best[0] else None
+    return owner[0] if owner is not None else best[0]
 
 
 def _topic_figure(p: Paragraph, toks: Sequence[Token], g: _Grammar) -> Token | None:
