@@ -162,3 +162,20 @@ def test_a_bare_total_named_after_another_name_is_that_names_total(ruleset: Any)
     assert facts["sangong.total"].value is not None and str(facts["sangong.total"].value.value) == "6.00"
     assert facts["expense.basic"].value is not None and str(facts["expense.basic"].value.value) == "120.00"
     assert "summary.expense_year" not in facts
+
+
+def test_a_figures_period_is_its_own_segments_or_its_sentences_year(ruleset: Any) -> None:
+    """比上年 said of an earlier figure is not this one's; a list after “2024年度…其中：” is 2024's throughout."""
+    vocab = ruleset[0]
+
+    def periods(text: str) -> list[tuple[str, str]]:
+        facts = narrative_facts(_doc(text), narrative_aliases(vocab), 2025)
+        return [(f.concept, f.period) for f in facts if f.kind == "amount"]
+
+    assert periods("2025年“三公”经费预算30.00万元，比上年增加2.00万元，其中：公务接待费10.00万元。\n") == [
+        ("sangong.total", "current"), ("sangong.reception", "current")]
+    assert periods("2024年度“三公”经费合计支出20.00万元，其中：因公出国（境）费0万元，公务接待费12.00万元，"
+                   "公务用车运行费8.00万元。\n") == [("sangong.total", "prior"), ("sangong.abroad", "prior"),
+                                                    ("sangong.reception", "prior"), ("sangong.vehicle_operation", "prior")]
+    assert periods("与上年相比，2025年“三公”经费预算30.00万元。上年执行数为28.00万元。\n") == [
+        ("sangong.total", "current")]

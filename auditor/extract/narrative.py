@@ -37,6 +37,7 @@ class _Lexicon:
     gap_block: re.Pattern[str]  # words between a name and its figure that make the figure something else
     # a figure of the paragraph's own subject without the subject's name: “…(项)”38.20万元，…。2025年预算安排38.20万元”
     topic_cue: re.Pattern[str]
+    comparison: re.Pattern[str]  # “与上年相比”, “较2024年预算”: what a change is measured against, not a period
 
 
 @lru_cache(maxsize=4)
@@ -49,6 +50,7 @@ def _lexicon(words: StatementWords) -> _Lexicon:
         re.compile(rf"({alt(words.prior)}|\d{{4}}年(?:度)?(?:预算|决算)?(?:数)?相比|(?:{compare})\d{{4}}年)"),
         re.compile(rf"({alt(words.up + words.down)}|比|较|占)"),
         re.compile(rf"(?:(?:本年|(\d{{4}})年度?)(?:当年)?({alt(words.current_cues)})|(支出决算|决算)数?为)$"),
+        re.compile(rf"(?:{compare})(?:{alt(words.prior)}|\d{{4}}年度?)(?:同期)?(?:预算|决算)?(?:执行)?数?(?:相比|比较)?"),
     )
 _RATIO = re.compile(r"(?:决算数?(?:为|是|占|达到?)|完成)(年初|全年|调整后?)?预算数?的?(?:比例为?)?$")
 # a figure of the paragraph's own subject without the subject's name: “…(项)”38.20万元，…。2025年预算安排38.20万元”
@@ -382,9 +384,10 @@ def _concept_before(text: str, pos: int, aliases: list[tuple[str, str]],
         end = idx + len(phrase)
         if best is None or end > best[0] or (end == best[0] and len(phrase) > best[1]):
             best = (end, len(phrase), concept, phrase)
-    period = _period(window, year, lex)
     if best is None:
-        return None, pos, period, ""
+        return None, pos, _period(window, year, lex), ""
+    head = lex.comparison.sub("", _sentence_head(text, pos))
+    period = _period(window, year, lex, _own_segment(window, best[0] - best[1]) + "|" + head)
     owner = owner_of_total(window, best[0], best[3], aliases)
     if owner is not None:
         return owner[0], start + best[0], period, owner[1]
@@ -414,16 +417,31 @@ def owner_of_total(window: str, end: int, phrase: str, aliases: Sequence[tuple[s
     return None if best is None else (best[2], window[best[3] : end])
 
 
-def _period(window: str, year: int | None, lex: _Lexicon) -> str:
+def _own_segment(window: str, alias_start: int) -> str:
+    """The words from the separator before a name to its figure: where that figure's own year or 上年 is said."""
+    return window[max(window.rfind(c, 0, alias_start) for c in ",，:：;；") + 1 :]
+
+
+def _sentence_head(text: str, pos: int) -> str:
+    """The words of a sentence before its first figure (“2021年度三公经费合计支出…，其中：…”): the year of a list."""
+    lo = _clause_start(text, pos, limit=1 << 30)
+    m = re.match(r"(.*?)\d[\d,]*(?:\.\d+)?(?:万元|亿元|元)", text[lo:pos])
+    return m.group(1) if m else ""
+
+
+def _period(window: str, year: int | None, lex: _Lexicon, scope: str | None = None) -> str:
+    """actual / budget from the words right before the figure; prior from ``scope`` (the figure's own segment and
+    its sentence's head) when given, else from the whole window: a 比上年 of an earlier figure is not this one's."""
     if "决算" in window[-12:] and "预算" not in window[-6:]:
         return "actual"
     if re.search(r"(年初预算|预算数?为|预算支出?为)", window[-12:]) and "决算" in window:
         return "budget"
-    m = lex.prior.search(window)
+    scope = window if scope is None else scope
+    m = lex.prior.search(scope)
     if m:
         return "prior"
     if year is not None:
-        for y in re.findall(r"(\d{4})年", window):
+        for y in re.findall(r"(\d{4})年", scope):
             if int(y) < year:
                 return "prior"
     return "current"
