@@ -179,3 +179,28 @@ def test_a_figures_period_is_its_own_segments_or_its_sentences_year(ruleset: Any
                                                     ("sangong.reception", "prior"), ("sangong.vehicle_operation", "prior")]
     assert periods("与上年相比，2025年“三公”经费预算30.00万元。上年执行数为28.00万元。\n") == [
         ("sangong.total", "current")]
+
+
+SUBJECT_PARTS = """某某市地震监测中心2025年部门预算
+
+2025年部门支出预算表
+单位：万元
+功能分类科目编码\t功能分类科目名称\t合计\t基本支出\t项目支出
+\t合计\t80.00\t60.00\t20.00
+206\t科学技术支出\t80.00\t60.00\t20.00
+20601\t科学技术管理事务\t50.00\t50.00\t
+2060101\t行政运行\t50.00\t50.00\t
+20609\t其他科学技术支出\t30.00\t10.00\t20.00
+2060999\t其他科学技术支出\t30.00\t10.00\t20.00
+
+二、支出预算情况说明
+2025年本单位支出预算80.00万元，其中：基本支出{basic}万元，项目支出20.00万元。
+行政运行50.00万元，其中：基本支出50.00万元，项目支出0万元。
+"""
+
+
+def test_parts_of_a_table_subject_are_not_the_departments(ruleset: Any) -> None:
+    """“行政运行X万元，其中：基本支出Y万元”: Y is that 项's basic part, not the department's 基本支出."""
+    assert [f.rule for f in _findings(ruleset, SUBJECT_PARTS.format(basic="60.00")) if f.severity == "error"] == []
+    wrong = [f for f in _findings(ruleset, SUBJECT_PARTS.format(basic="55.00")) if f.severity == "error"]
+    assert [f.rule for f in wrong] == ["CORE.TX.0008"] and wrong[0].actual == "55.00"

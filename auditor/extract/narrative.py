@@ -255,6 +255,7 @@ def narrative_facts(doc: Document, aliases: list[tuple[str, str]], year: int | N
         first_share = len(facts)
         carry = []
         opening: tuple[str, str, Amount] | None = None  # the subject this paragraph opens with, its phrase, its figure
+        named: dict[int, str] = {}  # the concept of each money figure read in this paragraph, by position
         for i, tok in enumerate(toks):
             before = p.text[max(0, tok.start - 40) : tok.start]
             loc = p.lines.loc(tok.start)
@@ -295,6 +296,9 @@ def narrative_facts(doc: Document, aliases: list[tuple[str, str]], year: int | N
                 continue
             if lex.gap_block.search(gap):
                 continue
+            if _part_of_unnamed(p, toks, alias_end - len(phrase), named):
+                continue
+            named[tok.start] = concept
             unit = tok.unit or "万元"
             amount = Amount(tok.amount.value, tok.amount.decimals, unit, tok.amount.text)
             facts.append(Fact(concept, amount, "text", loc, phrase, period=period, text=snippet,
@@ -306,6 +310,19 @@ def narrative_facts(doc: Document, aliases: list[tuple[str, str]], year: int | N
         if p.text.endswith(";"):
             carry = _open_list_whole(facts[first_share:], intro)
     return facts
+
+
+def _part_of_unnamed(p: Paragraph, toks: list[Token], name_at: int, named: dict[int, str]) -> bool:
+    """“机构运行 1100910.5 元，其中：基本支出 1100910.5 元”: a part named after 其中 whose head figure is a subject of
+    the tables (a 类/款/项 row) is that subject's part, not the department's 基本支出. Such a figure is left unread."""
+    lo = _clause_start(p.text, name_at, limit=1 << 30)
+    k = p.text.rfind("其中", lo, name_at)
+    if k < 0:
+        return False
+    head = next((t for t in reversed(toks) if lo <= t.start and t.end <= k and t.unit in ("万元", "元")), None)
+    if head is None:
+        return False
+    return named.get(head.start, "").startswith("code.")
 
 
 def _lead(text: str, start: int) -> str:
