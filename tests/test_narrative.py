@@ -155,13 +155,16 @@ def test_a_change_is_neither_the_part_nor_the_whole_of_a_share(ruleset: Any) -> 
 
 
 def test_a_bare_total_named_after_another_name_is_that_names_total(ruleset: Any) -> None:
-    """“三公经费支出合计X万元” is the 三公 total, not the department's 支出合计; “基本支出合计” is 基本支出."""
+    """“三公经费支出合计X万元” is the 三公 total, not the department's 支出合计; “基本支出合计” is 基本支出; the
+    总计 of 一般公共预算财政拨款支出 is that fund's, not 财政拨款支出总计."""
     vocab = ruleset[0]
-    doc = _doc("2025年本部门“三公”经费支出合计6.00万元，比上年减少1.00万元。基本支出合计120.00万元。\n")
+    doc = _doc("2025年本部门“三公”经费支出合计6.00万元，比上年减少1.00万元。基本支出合计120.00万元。"
+               "一般公共预算财政拨款支出总计150.00万元。\n")
     facts = {f.concept: f for f in narrative_facts(doc, narrative_aliases(vocab), 2025) if f.kind == "amount"}
     assert facts["sangong.total"].value is not None and str(facts["sangong.total"].value.value) == "6.00"
     assert facts["expense.basic"].value is not None and str(facts["expense.basic"].value.value) == "120.00"
-    assert "summary.expense_year" not in facts
+    assert facts["general.total"].value is not None and str(facts["general.total"].value.value) == "150.00"
+    assert "summary.expense_year" not in facts and "fiscal.grand_total" not in facts
 
 
 def test_a_figures_period_is_its_own_segments_or_its_sentences_year(ruleset: Any) -> None:

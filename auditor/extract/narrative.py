@@ -417,17 +417,25 @@ _GENERIC_TOTAL = re.compile(r"^(?:本年度?)?(?:收入|支出)?(?:合计|总计
 
 def owner_of_total(window: str, end: int, phrase: str, aliases: Sequence[tuple[str, str]]) -> tuple[str, str] | None:
     """“三公经费支出合计35万元”, “基本支出合计”: a bare total named right after (or overlapping) another name is
-    that name's total — its concept and the whole phrase; None when the name is not a bare total."""
-    if not _GENERIC_TOTAL.match(phrase):
+    that name's total; “一般公共预算财政拨款支出总计”: a total whose stem (财政拨款支出) ends a longer name is that
+    name's total. Returns the concept and the whole phrase; None when neither holds."""
+    bare = bool(_GENERIC_TOTAL.match(phrase))
+    total = re.search(r"(?:合计|总计|总额)$", phrase)
+    if not bare and total is None:
         return None
     start = end - len(phrase)
+    stem_end = end - (len(total.group(0)) if total else 0)
     best: tuple[int, int, str, int] | None = None
     for q, concept in aliases:
         if _GENERIC_TOTAL.match(q):
             continue
         idx = window.rfind(q, 0, end - 1)
         q_end = idx + len(q)
-        if idx < 0 or idx >= start or q_end < start - 1 or not re.fullmatch(r"[的之]?", window[q_end:start]):
+        if idx < 0 or idx >= start:
+            continue
+        if bare and (q_end < start - 1 or not re.fullmatch(r"[的之]?", window[q_end:start])):
+            continue
+        if not bare and q_end != stem_end:
             continue
         if best is None or (q_end, len(q)) > (best[0], best[1]):
             best = (q_end, len(q), concept, idx)
