@@ -207,3 +207,10 @@ def test_parts_of_a_table_subject_are_not_the_departments(ruleset: Any) -> None:
     assert [f.rule for f in _findings(ruleset, SUBJECT_PARTS.format(basic="60.00")) if f.severity == "error"] == []
     wrong = [f for f in _findings(ruleset, SUBJECT_PARTS.format(basic="55.00")) if f.severity == "error"]
     assert [f.rule for f in wrong] == ["CORE.TX.0008"] and wrong[0].actual == "55.00"
+
+
+def test_purchase_and_running_costs_without_the_word_vehicle_are_the_vehicle_total(ruleset: Any) -> None:
+    vocab = ruleset[0]
+    doc = _doc("2025年“三公”经费预算9.00万元，其中：公务用车保有量1辆，购置及运行维护费6.00万元，公务接待费3.00万元。\n")
+    facts = {f.concept: f for f in narrative_facts(doc, narrative_aliases(vocab), 2025) if f.kind == "amount"}
+    assert "sangong.vehicle" in facts and "sangong.vehicle_operation" not in facts
