@@ -349,3 +349,12 @@ def test_the_change_printed_after_its_rate(ruleset: Any) -> None:
     assert _sev(ruleset, text.format(rate="9.09")) == ["error"]
     apart = TITLE + "事业收入完成330.00万元，同比增长9.09%，其中培训收入增收30.00万元。\n"
     assert _sev(ruleset, apart) == []  # words between: the Δ is a part's, not the rate's
+
+
+def test_a_change_of_figures_printed_in_yuan_is_reported_in_yuan(ruleset: Any) -> None:
+    text = TITLE + "商品和服务支出预算 110000.00 元，同比增加 10000.00 元，增长 {rate}%。\n"
+    assert _sev(ruleset, text.format(rate="10.00")) == []
+    vocab, rules, packs = ruleset
+    doc = check_bytes("t.txt", text.format(rate="9.09").encode("utf-8"), vocab, rules, packs).documents[0]
+    found = [f for f in doc.findings if f.rule == "CORE.TX.0002"]
+    assert len(found) == 1 and "本年 110000.00元" in found[0].message and "10000.00元" in found[0].message

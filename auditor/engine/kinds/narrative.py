@@ -124,9 +124,10 @@ def check_share(rule: ShareRule, ctx: Context) -> Outcome:
     return _outcome(applicable, findings)
 
 
-def _said(a: Amount, printed: Amount) -> str:
-    """A figure for a message: in 万元, or as the page printed it when in another unit (165247.88元, not 16.52)."""
-    return a.show() if printed.unit == "万元" else f"{printed.text or printed.show()}{printed.unit}"
+def _said(a: Amount, printed: Amount, wan: str = "") -> str:
+    """A figure for a message: in 万元 (followed by ``wan``), or as the page printed it when in another unit
+    (165247.88元, not 16.52)."""
+    return a.show() + wan if printed.unit == "万元" else f"{printed.text or printed.show()}{printed.unit}"
 
 
 def _as(f: Fact) -> Amount:
@@ -217,11 +218,12 @@ def _judge_reading(st: ChangeStatement, r: ChangeReading) -> tuple[Severity | No
         ev.append(Evidence("text", "增减幅度", st.rate.amount.show() + "%", Location(st.rate.line), None, None, "",
                            *printed_form(st.rate.amount)))
     sign = {"up": Decimal(1), "down": Decimal(-1)}.get(st.direction)
-    parts = [(zh, en, a.show()) for zh, en, a in (("本年", "current", cur), ("上年", "prior", pri),
-                                                  (st.word, "change", dlt)) if a is not None]
+    parts = [(zh, en, _said(a, fig.amount, " 万元")) for zh, en, a, fig in (
+        ("本年", "current", cur, r.current), ("上年", "prior", pri, r.prior), (st.word, "change", dlt, r.delta))
+        if a is not None and fig is not None]
     vals = {"word": st.word, "rate_word": st.rate_word, "delta": dlt.show() if dlt else "",
             "current": cur.show() if cur else "", "prior": pri.show() if pri else "",
-            "figures": "、".join(f"{zh} {v} 万元" for zh, _, v in parts),
+            "figures": "、".join(f"{zh} {v}" for zh, _, v in parts),
             "figures_en": ", ".join(f"{en} {v}" for _, en, v in parts),
             "stated": (st.rate_word + " " + rate.show() + "%") if rate else "", "computed": ""}
     # the change the figures give, as an interval, when two of C, P, Δ are known
