@@ -218,13 +218,13 @@ def _judge_reading(st: ChangeStatement, r: ChangeReading) -> tuple[Severity | No
         ev.append(Evidence("text", "增减幅度", st.rate.amount.show() + "%", Location(st.rate.line), None, None, "",
                            *printed_form(st.rate.amount)))
     sign = {"up": Decimal(1), "down": Decimal(-1)}.get(st.direction)
-    parts = [(zh, en, _said(a, fig.amount, " 万元")) for zh, en, a, fig in (
+    parts = [(zh, en, a, fig.amount) for zh, en, a, fig in (
         ("本年", "current", cur, r.current), ("上年", "prior", pri, r.prior), (st.word, "change", dlt, r.delta))
         if a is not None and fig is not None]
     vals = {"word": st.word, "rate_word": st.rate_word, "delta": dlt.show() if dlt else "",
             "current": cur.show() if cur else "", "prior": pri.show() if pri else "",
-            "figures": "、".join(f"{zh} {v}" for zh, _, v in parts),
-            "figures_en": ", ".join(f"{en} {v}" for _, en, v in parts),
+            "figures": "、".join(f"{zh} {_said(a, printed, ' 万元')}" for zh, _, a, printed in parts),
+            "figures_en": ", ".join(f"{en} {_said(a, printed)}" for _, en, a, printed in parts),
             "stated": (st.rate_word + " " + rate.show() + "%") if rate else "", "computed": ""}
     # the change the figures give, as an interval, when two of C, P, Δ are known
     if cur is not None and pri is not None:
