@@ -214,3 +214,9 @@ def test_purchase_and_running_costs_without_the_word_vehicle_are_the_vehicle_tot
     doc = _doc("2025年“三公”经费预算9.00万元，其中：公务用车保有量1辆，购置及运行维护费6.00万元，公务接待费3.00万元。\n")
     facts = {f.concept: f for f in narrative_facts(doc, narrative_aliases(vocab), 2025) if f.kind == "amount"}
     assert "sangong.vehicle" in facts and "sangong.vehicle_operation" not in facts
+
+
+def test_shares_of_figures_in_yi_yuan_are_read(ruleset: Any) -> None:
+    text = "2024年全县收入合计50.00亿元，其中税收收入30.00亿元，占{s}%。\n"
+    assert _shares(ruleset, text.format(s="60.00")) == []
+    assert _shares(ruleset, text.format(s="50.00")) == [("error", "60.00%")]

@@ -61,6 +61,7 @@ _LIST_ITEM = re.compile(r"^(?:\d{1,2}[、.．](?!\d)|[(（][一二三四五六�
 
 
 RAW_SNIPPET = 200
+_MONEY_UNITS = ("万元", "元", "亿元")  # the figures a share or a completion ratio is of
 
 
 class LineMap(Sequence[int]):
@@ -249,7 +250,7 @@ def narrative_facts(doc: Document, aliases: list[tuple[str, str]], year: int | N
             intro = carry
             if p.text.endswith(":"):
                 last = p.text.rfind("。", 0, len(p.text) - 1) + 1
-                intro = [_figure(p, t) for t in toks if t.start >= last and t.unit in ("万元", "元")
+                intro = [_figure(p, t) for t in toks if t.start >= last and t.unit in _MONEY_UNITS
                          and not lex.change.search(p.text[max(0, t.start - 8) : t.start])]
         facts.extend(_count_groups(p, pi))
         first_share = len(facts)
@@ -478,7 +479,7 @@ def _sentence_start(text: str, pos: int) -> int:
 
 
 def _money_before(toks: list[Token], i: int, lo: int) -> list[Token]:
-    return [t for t in toks[:i] if t.start >= lo and t.unit in ("万元", "元")]
+    return [t for t in toks[:i] if t.start >= lo and t.unit in _MONEY_UNITS]
 
 
 def _share_or_rate(p: Paragraph, toks: list[Token], i: int, aliases: list[tuple[str, str]],
@@ -516,7 +517,7 @@ def _share_or_rate(p: Paragraph, toks: list[Token], i: int, aliases: list[tuple[
     if share is None:
         return []
     whole_name = share.group(1)
-    earlier = [t for t in toks[:i] if t.unit in ("万元", "元") and t.end <= part.start and not _is_share_part(p, toks, t)
+    earlier = [t for t in toks[:i] if t.unit in _MONEY_UNITS and t.end <= part.start and not _is_share_part(p, toks, t)
                and t not in siblings and not _is_change(p, t, change)]
     wholes = [t for t in money if t.end <= part.start and not _is_share_part(p, toks, t)][:1] + list(reversed(earlier))
     if tok.amount.value <= 100:  # a share of at most 100 % is of a whole at least as large as its part
@@ -559,7 +560,7 @@ def _respective(p: Paragraph, toks: list[Token], i: int, sent: int,
         run.append(k)
     if i not in run or (len(run) == 1 and not re.search(r"(?:分别|各)$", p.text[sent:zhan])):
         return None
-    parts = [t for t in toks if sent <= t.start and t.end <= zhan and t.unit in ("万元", "元") and not _is_change(p, t, change)]
+    parts = [t for t in toks if sent <= t.start and t.end <= zhan and t.unit in _MONEY_UNITS and not _is_change(p, t, change)]
     if len(parts) < len(run):
         return ()
     listed = parts[len(parts) - len(run) :]
@@ -568,7 +569,7 @@ def _respective(p: Paragraph, toks: list[Token], i: int, sent: int,
 
 def _below(a: Amount, b: Amount) -> bool:
     """a is smaller than b whatever values their printed intervals stand for."""
-    if a.unit not in ("万元", "元") or b.unit not in ("万元", "元"):
+    if a.unit not in _MONEY_UNITS or b.unit not in _MONEY_UNITS:
         return False
     return a.in_unit("万元").interval.hi < b.in_unit("万元").interval.lo
 
@@ -608,7 +609,7 @@ def _completion(p: Paragraph, toks: list[Token], i: int, named: str, loc: Locati
     tok = toks[i]
     lo = _sentence_start(p.text, tok.start)
     prev_pct = max((t.end for t in toks[:i] if t.unit == "%" and t.start >= lo), default=lo)
-    money = [t for t in toks[:i] if t.start >= prev_pct and t.unit in ("万元", "元")]
+    money = [t for t in toks[:i] if t.start >= prev_pct and t.unit in _MONEY_UNITS]
     actual = next((t for t in reversed(money) if "决算" in p.text[max(0, t.start - 6) : t.start]), None)
     budgets: list[tuple[str, Token]] = []
     for t in money:
@@ -619,7 +620,7 @@ def _completion(p: Paragraph, toks: list[Token], i: int, named: str, loc: Locati
         return []
     primary = [t for q, t in budgets if named and q == named[:2]] or [t for _, t in budgets]
     others = [t for _, t in budgets if all(t is not x for x in primary)]
-    heading = next((t for t in toks if t.unit in ("万元", "元")), None)  # “…(项)”86.40万元，主要用于…
+    heading = next((t for t in toks if t.unit in _MONEY_UNITS), None)  # “…(项)”86.40万元，主要用于…
     alt_part = None
     if heading is not None and heading.end <= lo and "。" not in p.text[: heading.start] and heading is not actual:
         alt_part = _figure(p, heading)
