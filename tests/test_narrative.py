@@ -220,3 +220,9 @@ def test_shares_of_figures_in_yi_yuan_are_read(ruleset: Any) -> None:
     text = "2024年全县收入合计50.00亿元，其中税收收入30.00亿元，占{s}%。\n"
     assert _shares(ruleset, text.format(s="60.00")) == []
     assert _shares(ruleset, text.format(s="50.00")) == [("error", "60.00%")]
+
+
+def test_a_whole_printed_after_zhan_is_the_whole(ruleset: Any) -> None:
+    text = "授予中小企业合同金额30.00万元，占政府采购支出总额120.00万元的{s}%。\n"
+    assert _shares(ruleset, text.format(s="25.00")) == []
+    assert _shares(ruleset, text.format(s="30.00")) == [("error", "25.00%")]

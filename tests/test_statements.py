@@ -358,3 +358,10 @@ def test_a_change_of_figures_printed_in_yuan_is_reported_in_yuan(ruleset: Any) -
     doc = check_bytes("t.txt", text.format(rate="9.09").encode("utf-8"), vocab, rules, packs).documents[0]
     found = [f for f in doc.findings if f.rule == "CORE.TX.0002"]
     assert len(found) == 1 and "本年 110000.00元" in found[0].message and "10000.00元" in found[0].message
+
+
+def test_a_total_spread_over_its_parts_is_one_name(ruleset: Any) -> None:
+    """“收、支总计均为X万元。与上年相比，收、支总计各增加Δ”: 均/各 do not make two names."""
+    text = FINAL_TITLE + "2024年度收、支总计均为330.00万元。与2023年度相比，收、支总计各增加30.00万元，增长{rate}%。\n"
+    assert _sev(ruleset, text.format(rate="10.00")) == []
+    assert _sev(ruleset, text.format(rate="9.09")) == ["error"]

@@ -509,6 +509,11 @@ def _share_or_rate(p: Paragraph, toks: list[Token], i: int, aliases: list[tuple[
     else:
         siblings = []
         share = _SHARE_WORDS.search(before)
+        inner = _whole_inside(p, toks, i, money)
+        if inner is not None:  # “占政府采购支出总额50.00万元的80.00%”: the whole is printed after 占
+            part, whole = inner
+            st = ShareStatement(_figure(p, part), (_figure(p, whole),), "", "")
+            return [Fact("", tok.amount, "text", loc, "占", text=snippet, kind="share", extra=base, statement=st)]
         if not share or not money:
             return []
         part = money[-1]
@@ -531,6 +536,19 @@ def _share_or_rate(p: Paragraph, toks: list[Token], i: int, aliases: list[tuple[
     concept = next((c for phrase, c in aliases if whole_name and phrase in whole_name), "")
     st = ShareStatement(_figure(p, part), tuple(located[:8]), whole_name, concept)
     return [Fact("", tok.amount, "text", loc, "占", text=snippet, kind="share", extra=base, statement=st)]
+
+
+def _whole_inside(p: Paragraph, toks: list[Token], i: int, money: list[Token]) -> tuple[Token, Token] | None:
+    """(part, whole) of “部分X万元，占整体名Y万元的Z%”: the figure right before the share, after 占 and a name
+    without figures, is the whole; the figure before 占 is the part."""
+    if i == 0 or toks[i - 1] not in money or not re.fullmatch(r"的?(?:比[重例])?为?", p.text[toks[i - 1].end : toks[i].start]):
+        return None
+    whole = toks[i - 1]
+    zhan = p.text.rfind("占", 0, whole.start)
+    parts = [t for t in money if t.end <= zhan]
+    if zhan < 0 or not parts or re.search(r"\d|[,，;；。]", p.text[zhan : whole.start]):
+        return None
+    return parts[-1], whole
 
 
 def _is_change(p: Paragraph, t: Token, change: re.Pattern[str]) -> bool:

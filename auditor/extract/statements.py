@@ -249,13 +249,14 @@ def _previous_sentence_current(p: Paragraph, toks: Sequence[Token], lo: int, hea
 
 
 def _name_before(text: str, pos: int, lo: int, g: _Grammar) -> str:
-    """The words naming a figure: its segment before it, without years, comparisons and direction words."""
+    """The words naming a figure: its segment before it, without years, comparisons, direction words and the
+    adverbs that spread a figure over a name's parts (各, 均)."""
     seg = text[_segment_start(text, pos, lo) : pos]
     seg = re.sub(r"^.*?相比", "", seg)
     seg = g.comparison.sub("", seg)
     seg = g.delta_word.sub("", seg)
     seg = re.sub(r"\d{4}年度?|为$|是$|[(（][^)）]*[)）]", "", seg)
-    return seg.strip()
+    return re.sub(r"(?:各|均|都|共|分别)$", "", seg.strip())  # 收、支总计均为X / 各增加Δ: one name
 
 
 def _same_name(a: str, b: str) -> bool:
