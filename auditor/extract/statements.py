@@ -8,6 +8,7 @@ word or 增幅). Forms seen in disclosures include
     基本支出1,100.00万元。与上年相比增加100.00万元，增长10.00%。          C in the sentence before
     上年执行数为72.00万元，本年预算安排86.40万元，比上年执行数增加20.00%。     P and C, no Δ
     比上年累计支出120.00万元下降20.00万元，下降16.67%。                      P after 比, Δ
+    收入完成330.00万元，同比增长10.00%，增收30.00万元。                       Δ after its rate
 
 When C could be one of several figures (the clause's own, the list item's heading figure), each is a
 reading; the rule kind reports an error only when every reading fails. A clause whose figures cannot be
