@@ -106,3 +106,133 @@ def test_rule_written_evidence_labels_are_english_with_lang_en(ruleset: Any) -> 
     en = REPORTERS["json"](report, lang="en")
     zh = REPORTERS["json"](report, lang="zh")
     assert '"label": "whole"' in en and '"label": "整体"' in zh
+
+
+def _shares(ruleset: Any, text: str) -> list[tuple[str, str | None]]:
+    return [(f.severity, f.expected) for f in _findings(ruleset, text) if f.rule == "CORE.TX.0001"]
+
+
+def test_a_whole_smaller_than_its_part_is_not_its_whole(ruleset: Any) -> None:
+    """“因公出国（境）费0万元，0；公务接待费3.60万元，占45.00%”: the 0 is a sibling (its share printed bare)."""
+    sibling = "三公经费支出决算中，因公出国（境）费支出决算0万元，0；公务接待费支出决算3.60万元，占45.00%。\n"
+    assert _shares(ruleset, sibling) == []
+    whole = "三公经费支出决算8.00万元，其中：因公出国（境）费支出决算0万元；公务接待费支出决算3.60万元，占{s}%。\n"
+    assert _shares(ruleset, whole.format(s="45.00")) == []
+    assert _shares(ruleset, whole.format(s="55.00")) == [("error", "45.00%")]
+
+
+def test_a_whole_named_in_general_words_is_the_sentences_total(ruleset: Any) -> None:
+    """“本中心支出合计X，其中基本支出Y，占总支出的Z%”: 总支出 is that 支出合计; a total of another name is not."""
+    text = "2025年本中心支出合计800.00万元，其中基本支出600.00万元，占总支出的{s}%。\n"
+    assert _shares(ruleset, text.format(s="75.00")) == []
+    assert _shares(ruleset, text.format(s="70.00")) == [("error", "75.00%")]
+    other = "2025年财政拨款支出合计800.00万元，其中基本支出600.00万元，占总支出的70.00%。\n"
+    assert _shares(ruleset, other) == []
+
+
+def test_listed_shares_adding_to_100_are_shares_of_the_sum_of_their_parts(ruleset: Any) -> None:
+    text = "三公经费支出决算中，公务接待费支出决算1.50万元，占{a}%；公务用车运行维护费支出决算3.50万元，占{b}%。\n"
+    assert _shares(ruleset, text.format(a="30", b="70")) == []
+    assert _shares(ruleset, text.format(a="70", b="30")) == [("error", "30%"), ("error", "70%")]
+    assert _shares(ruleset, text.format(a="30", b="60")) == []  # not a whole list: no whole to read
+
+
+def test_shares_listed_after_one_zhan_go_to_the_parts_in_their_order(ruleset: Any) -> None:
+    """“A万元、B万元，分别占X%和Y%” / “各占X%、Y%”: the j-th share is the j-th part's, and a part is never the
+    whole of its sibling."""
+    text = "2024年度本年支出合计250.00万元，其中：基本支出200.00万元、项目支出50.00万元，分别占本年支出合计的{a}%和{b}%。\n"
+    assert _shares(ruleset, text.format(a="80.00", b="20.00")) == []
+    assert [s for s, _ in _shares(ruleset, text.format(a="75.00", b="25.00"))] == ["error", "error"]
+    each = "2024年度收入合计40.00万元，财政拨款收入30.00万元、其他收入10.00万元，各占{a}%、{b}%。\n"
+    assert _shares(ruleset, each.format(a="75.00", b="25.00")) == []
+    assert _shares(ruleset, each.format(a="25.00", b="75.00")) == [("error", "75.00%"), ("error", "25.00%")]
+    fewer = "2024年度其他收入10.00万元，分别占收入、支出合计的25.00%和20.00%。\n"
+    assert _shares(ruleset, fewer) == []  # two shares, one figure: not read
+
+
+def test_a_share_of_figures_printed_in_yuan_is_reported_in_yuan(ruleset: Any) -> None:
+    text = "2025年基本支出预算 600000.00 元，其中：商品和服务支出预算 150000.00 元，占基本支出预算{s}%。\n"
+    assert _shares(ruleset, text.format(s="25.00")) == []
+    wrong = [f for f in _findings(ruleset, text.format(s="30.00")) if f.rule == "CORE.TX.0001"]
+    assert len(wrong) == 1 and "150000.00元" in wrong[0].message and "600000.00元" in wrong[0].message
+
+
+def test_a_change_is_neither_the_part_nor_the_whole_of_a_share(ruleset: Any) -> None:
+    """“规模为X万元，较上年同期增加Δ万元，占Y%”: the share is X's, not Δ's."""
+    text = "2024年本单位支出合计400.00万元。其中货物类采购规模为100.00万元，较上年同期增加60.00万元，占{s}%。\n"
+    assert _shares(ruleset, text.format(s="25.00")) == []
+    assert _shares(ruleset, text.format(s="15.00")) == [("error", "25.00%")]
+
+
+def test_a_bare_total_named_after_another_name_is_that_names_total(ruleset: Any) -> None:
+    """“三公经费支出合计X万元” is the 三公 total, not the department's 支出合计; “基本支出合计” is 基本支出; the
+    总计 of 一般公共预算财政拨款支出 is that fund's, not 财政拨款支出总计."""
+    vocab = ruleset[0]
+    doc = _doc("2025年本部门“三公”经费支出合计6.00万元，比上年减少1.00万元。基本支出合计120.00万元。"
+               "一般公共预算财政拨款支出总计150.00万元。\n")
+    facts = {f.concept: f for f in narrative_facts(doc, narrative_aliases(vocab), 2025) if f.kind == "amount"}
+    assert facts["sangong.total"].value is not None and str(facts["sangong.total"].value.value) == "6.00"
+    assert facts["expense.basic"].value is not None and str(facts["expense.basic"].value.value) == "120.00"
+    assert facts["general.total"].value is not None and str(facts["general.total"].value.value) == "150.00"
+    assert "summary.expense_year" not in facts and "fiscal.grand_total" not in facts
+
+
+def test_a_figures_period_is_its_own_segments_or_its_sentences_year(ruleset: Any) -> None:
+    """比上年 said of an earlier figure is not this one's; a list after “2024年度…其中：” is 2024's throughout."""
+    vocab = ruleset[0]
+
+    def periods(text: str) -> list[tuple[str, str]]:
+        facts = narrative_facts(_doc(text), narrative_aliases(vocab), 2025)
+        return [(f.concept, f.period) for f in facts if f.kind == "amount"]
+
+    assert periods("2025年“三公”经费预算30.00万元，比上年增加2.00万元，其中：公务接待费10.00万元。\n") == [
+        ("sangong.total", "current"), ("sangong.reception", "current")]
+    assert periods("2024年度“三公”经费合计支出20.00万元，其中：因公出国（境）费0万元，公务接待费12.00万元，"
+                   "公务用车运行费8.00万元。\n") == [("sangong.total", "prior"), ("sangong.abroad", "prior"),
+                                                    ("sangong.reception", "prior"), ("sangong.vehicle_operation", "prior")]
+    assert periods("与上年相比，2025年“三公”经费预算30.00万元。上年执行数为28.00万元。\n") == [
+        ("sangong.total", "current")]
+
+
+SUBJECT_PARTS = """某某市地震监测中心2025年部门预算
+
+2025年部门支出预算表
+单位：万元
+功能分类科目编码\t功能分类科目名称\t合计\t基本支出\t项目支出
+\t合计\t80.00\t60.00\t20.00
+206\t科学技术支出\t80.00\t60.00\t20.00
+20601\t科学技术管理事务\t50.00\t50.00\t
+2060101\t行政运行\t50.00\t50.00\t
+20609\t其他科学技术支出\t30.00\t10.00\t20.00
+2060999\t其他科学技术支出\t30.00\t10.00\t20.00
+
+二、支出预算情况说明
+2025年本单位支出预算80.00万元，其中：基本支出{basic}万元，项目支出20.00万元。
+行政运行50.00万元，其中：基本支出50.00万元，项目支出0万元。
+"""
+
+
+def test_parts_of_a_table_subject_are_not_the_departments(ruleset: Any) -> None:
+    """“行政运行X万元，其中：基本支出Y万元”: Y is that 项's basic part, not the department's 基本支出."""
+    assert [f.rule for f in _findings(ruleset, SUBJECT_PARTS.format(basic="60.00")) if f.severity == "error"] == []
+    wrong = [f for f in _findings(ruleset, SUBJECT_PARTS.format(basic="55.00")) if f.severity == "error"]
+    assert [f.rule for f in wrong] == ["CORE.TX.0008"] and wrong[0].actual == "55.00"
+
+
+def test_purchase_and_running_costs_without_the_word_vehicle_are_the_vehicle_total(ruleset: Any) -> None:
+    vocab = ruleset[0]
+    doc = _doc("2025年“三公”经费预算9.00万元，其中：公务用车保有量1辆，购置及运行维护费6.00万元，公务接待费3.00万元。\n")
+    facts = {f.concept: f for f in narrative_facts(doc, narrative_aliases(vocab), 2025) if f.kind == "amount"}
+    assert "sangong.vehicle" in facts and "sangong.vehicle_operation" not in facts
+
+
+def test_shares_of_figures_in_yi_yuan_are_read(ruleset: Any) -> None:
+    text = "2024年全县收入合计50.00亿元，其中税收收入30.00亿元，占{s}%。\n"
+    assert _shares(ruleset, text.format(s="60.00")) == []
+    assert _shares(ruleset, text.format(s="50.00")) == [("error", "60.00%")]
+
+
+def test_a_whole_printed_after_zhan_is_the_whole(ruleset: Any) -> None:
+    text = "授予中小企业合同金额30.00万元，占政府采购支出总额120.00万元的{s}%。\n"
+    assert _shares(ruleset, text.format(s="25.00")) == []
+    assert _shares(ruleset, text.format(s="30.00")) == [("error", "25.00%")]

@@ -282,3 +282,86 @@ def test_a_text_defect_repeated_thousands_of_times_is_listed_a_hundred_times(rul
     found = [f for f in doc.findings if f.rule == "DISC.PT.0002"]
     assert len(found) == MAX_PLACES
     assert "另有 30 处" in found[-1].message
+
+
+# --- words of other provinces' reports (found reading disclosures from elsewhere; sentences invented) -------
+
+def test_negative_growth_is_a_fall(ruleset: Any) -> None:
+    """“减少Δ，负增长r%”: 负增长 is the fall's own rate word, not a rise against the 减少."""
+    text = TITLE + "其他收入预算45.00万元，比上年减少5.00万元，负增长{rate}%。\n"
+    assert _sev(ruleset, text.format(rate="10.00")) == []
+    assert _sev(ruleset, text.format(rate="12.00")) == ["error"]
+
+
+def test_more_or_less_collected_and_spent_are_changes(ruleset: Any) -> None:
+    """增收/减收/增支/减支 name the change: the figure after them is Δ, not the earlier year's figure after 比."""
+    text = TITLE + "非税收入完成180.00万元，比上年减收20.00万元，下降{a}%；项目支出完成330.00万元，比上年增支30.00万元，" \
+        "增长{b}%。\n"
+    assert _sev(ruleset, text.format(a="10.00", b="10.00")) == []
+    assert _sev(ruleset, text.format(a="10.00", b="9.09")) == ["error"]
+
+
+def test_jianfu_is_a_rate_word(ruleset: Any) -> None:
+    text = TITLE + "2025年“三公”经费预算为4.80万元，比上年预算减少1.20万元，减幅{rate}%。\n"
+    assert _sev(ruleset, text.format(rate="20.00")) == []
+    assert _sev(ruleset, text.format(rate="2.00")) == ["error"]
+
+
+def test_change_and_rate_in_opposite_directions_without_figures(ruleset: Any) -> None:
+    """“较上年减少Δ，增长r%” is wrong whatever the figures; a name between the two makes them two subjects'."""
+    assert _sev(ruleset, TITLE + "1.印刷费较上年减少0.50万元，增长2.00%。\n") == ["error"]
+    assert _sev(ruleset, TITLE + "1.印刷费较上年减少0.50万元，下降2.00%。\n") == []
+    assert _sev(ruleset, TITLE + "1.印刷费较上年增加0.50万元，邮电费下降2.00%。\n") == []
+
+
+QUOTED_BUDGET_FINAL = FINAL_TITLE + "（一）“三公”经费支出情况。\n本馆2024年度“三公”经费财政拨款支出年初预算为20.00万元，支出决算为8.00万元，完成预算的40.00%。\n" \
+    "2024年度“三公”经费财政拨款支出决算数比2023年度减少2.00万元，降低{rate}%。\n"
+
+
+def test_a_final_accounts_budget_figure_is_not_the_years_figure(ruleset: Any) -> None:
+    """In 决算 the 年初预算 the narrative quotes is not what changed since last year (8.00 − 2.00 → 20 %)."""
+    assert _sev(ruleset, QUOTED_BUDGET_FINAL.format(rate="20.00")) == []
+    assert _sev(ruleset, QUOTED_BUDGET_FINAL.format(rate="25.00")) == ["error"]  # “支出决算为8.00万元” is its actual
+
+
+def test_budget_then_actual_in_one_sentence_binds_the_actual_to_the_subject(ruleset: Any) -> None:
+    vocab = ruleset[0]
+    from auditor.extract.narrative import narrative_facts
+    from auditor.pipeline import narrative_aliases
+
+    doc = read_text("t.txt", QUOTED_BUDGET_FINAL.format(rate="20.00").encode("utf-8"), "0" * 64)
+    facts = [f for f in narrative_facts(doc, narrative_aliases(vocab), 2024) if f.concept == "sangong.total"]
+    assert [(str(f.value.value), f.period) for f in facts if f.value is not None and f.kind == "amount"] == [
+        ("20.00", "current"), ("8.00", "actual")]
+
+
+def test_for_example_is_not_a_comparison(ruleset: Any) -> None:
+    """比如 (for example) before a figure does not make it the earlier year's figure, as 比 would."""
+    text = TITLE + "部分支出有所增加，比如公务接待费预算为12.00万元，增加2.00万元，增长{rate}%。\n"
+    assert _sev(ruleset, text.format(rate="20.00")) == []
+    assert _sev(ruleset, text.format(rate="16.67")) == ["error"]
+
+
+def test_the_change_printed_after_its_rate(ruleset: Any) -> None:
+    """“同比增长r%，增收Δ万元”: the Δ right after the rate is the rate's own."""
+    text = TITLE + "事业收入完成330.00万元，同比增长{rate}%，增收30.00万元，主要是服务量增加。\n"
+    assert _sev(ruleset, text.format(rate="10.00")) == []
+    assert _sev(ruleset, text.format(rate="9.09")) == ["error"]
+    apart = TITLE + "事业收入完成330.00万元，同比增长9.09%，其中培训收入增收30.00万元。\n"
+    assert _sev(ruleset, apart) == []  # words between: the Δ is a part's, not the rate's
+
+
+def test_a_change_of_figures_printed_in_yuan_is_reported_in_yuan(ruleset: Any) -> None:
+    text = TITLE + "商品和服务支出预算 110000.00 元，同比增加 10000.00 元，增长 {rate}%。\n"
+    assert _sev(ruleset, text.format(rate="10.00")) == []
+    vocab, rules, packs = ruleset
+    doc = check_bytes("t.txt", text.format(rate="9.09").encode("utf-8"), vocab, rules, packs).documents[0]
+    found = [f for f in doc.findings if f.rule == "CORE.TX.0002"]
+    assert len(found) == 1 and "本年 110000.00元" in found[0].message and "10000.00元" in found[0].message
+
+
+def test_a_total_spread_over_its_parts_is_one_name(ruleset: Any) -> None:
+    """“收、支总计均为X万元。与上年相比，收、支总计各增加Δ”: 均/各 do not make two names."""
+    text = FINAL_TITLE + "2024年度收、支总计均为330.00万元。与2023年度相比，收、支总计各增加30.00万元，增长{rate}%。\n"
+    assert _sev(ruleset, text.format(rate="10.00")) == []
+    assert _sev(ruleset, text.format(rate="9.09")) == ["error"]

@@ -8,6 +8,7 @@ word or 增幅). Forms seen in disclosures include
     基本支出1,100.00万元。与上年相比增加100.00万元，增长10.00%。          C in the sentence before
     上年执行数为72.00万元，本年预算安排86.40万元，比上年执行数增加20.00%。     P and C, no Δ
     比上年累计支出120.00万元下降20.00万元，下降16.67%。                      P after 比, Δ
+    收入完成330.00万元，同比增长10.00%，增收30.00万元。                       Δ after its rate
 
 When C could be one of several figures (the clause's own, the list item's heading figure), each is a
 reading; the rule kind reports an error only when every reading fails. A clause whose figures cannot be
@@ -20,7 +21,7 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from auditor.extract.narrative import Paragraph, Token, numbers
+from auditor.extract.narrative import Paragraph, Token, numbers, owner_of_total
 from auditor.model import ChangeReading, ChangeStatement, Fact, Figure, Location
 from auditor.vocabulary import StatementWords, alternation
 
@@ -114,7 +115,8 @@ def _is_prior(p: Paragraph, t: Token, lo: int, g: _Grammar, year: int | None) ->
         return True
     if year is not None and any(int(y) < year for y in re.findall(r"(\d{4})年", seg)):
         return True
-    return bool(re.search(r"(?:^|[^a-z])比[^,，。;]{0,20}$", seg)) and not g.delta_word.search(seg)
+    # 比 compares; 比如 (for example), 比例, 比重 and 比率 do not
+    return bool(re.search(r"(?:^|[^a-z])比(?![如例重率])[^,，。;]{0,20}$", seg)) and not g.delta_word.search(seg)
 
 
 def _delta_at(p: Paragraph, t: Token, g: _Grammar) -> str | None:
@@ -128,12 +130,13 @@ def _money(toks: Sequence[Token], lo: int, hi: int) -> list[Token]:
 
 def _subject(p: Paragraph, lo: int, hi: int, aliases: Sequence[tuple[str, str]]) -> str:
     window = p.text[lo:hi]
-    best = ("", -1, 0)
+    best = ("", -1, 0, "")
     for phrase, concept in aliases:
         idx = window.rfind(phrase)
         if idx >= 0 and (idx + len(phrase), len(phrase)) > (best[1], best[2]):
-            best = (concept, idx + len(phrase), len(phrase))
-    return best[0]
+            best = (concept, idx + len(phrase), len(phrase), phrase)
+    owner = owner_of_total(window, best[1], best[3], aliases) if best[0] else None
+    return owner[0] if owner is not None else best[0]
 
 
 def _topic_figure(p: Paragraph, toks: Sequence[Token], g: _Grammar) -> Token | None:
@@ -173,7 +176,8 @@ def _rate_statement(p: Paragraph, toks: Sequence[Token], i: int, g: _Grammar, ye
                     topic: Token | None, aliases: Sequence[tuple[str, str]]) -> ChangeStatement | None:
     tok = toks[i]
     lo, _ = _clause_bounds(p.text, tok.start)
-    m = g.rate_word.search(p.text[max(lo, tok.start - 12) : tok.start])
+    window = max(lo, tok.start - 12)
+    m = g.rate_word.search(p.text[window : tok.start])
     if m is None:
         return None
     rate_word = m.group(1)
@@ -182,9 +186,11 @@ def _rate_statement(p: Paragraph, toks: Sequence[Token], i: int, g: _Grammar, ye
     delta = deltas[-1] if deltas else None
     if delta is not None and re.search(r"%", p.text[delta.end : tok.start]):
         delta = None  # another rate stands between: this one has no Δ of its own
+    head = delta.start if delta is not None else tok.start
+    if delta is None:
+        delta = _delta_after_rate(p, toks, i, g)  # “同比增长10.85%，增收2,798万元”
     word = _delta_at(p, delta, g) if delta is not None else rate_word
     assert word is not None
-    head = delta.start if delta is not None else tok.start
     if g.flat_word.search(p.text[lo:head]):
         return None  # 持平 with a rate: a template left unresolved, for the hygiene rules
     currents = _current_before(p, toks, lo, head, g, year)
@@ -199,12 +205,33 @@ def _rate_statement(p: Paragraph, toks: Sequence[Token], i: int, g: _Grammar, ye
     prior = _fig(p, priors[-1]) if priors else None
     dfig = _fig(p, delta) if delta is not None else None
     if not cur_figs and (prior is None or dfig is None):
-        if dfig is None or not subject:
+        if dfig is None or not (subject or _words_disagree(p, delta, rate_word, window + m.start(), g)):
             return None
         cur_figs = []  # the rule kind takes the subject's figure from the tables
     readings = tuple(ChangeReading(c, prior, dfig) for c in cur_figs) or (ChangeReading(None, prior, dfig),)
     return ChangeStatement(g.direction(word) or g.direction(rate_word), g.direction(rate_word), word, rate_word,
                            _fig(p, tok), readings, subject, p.lines[_segment_start(p.text, head, lo)])
+
+
+def _delta_after_rate(p: Paragraph, toks: Sequence[Token], i: int, g: _Grammar) -> Token | None:
+    """The change printed right after a rate (“增长10.85%，增收2,798万元”): the rate's own Δ."""
+    if i + 1 >= len(toks) or toks[i + 1].unit not in _MONEY:
+        return None
+    nxt = toks[i + 1]
+    between = p.text[toks[i].end : nxt.start]
+    rest = between.lstrip(",，")
+    if len(between) - len(rest) > 1 or "。" in between or not g.delta_word.match(rest):
+        return None
+    return nxt
+
+
+def _words_disagree(p: Paragraph, delta: Token | None, rate_word: str, rate_at: int, g: _Grammar) -> bool:
+    """“较上年减少0.04万元，增长0.01%”: the change and its rate, side by side, in opposite directions — wrong
+    whatever the figures (words between them, a name say, would make them two subjects' changes)."""
+    if delta is None or not re.fullmatch(r"[,，、]?", p.text[delta.end : rate_at]):
+        return False
+    dw, rw = g.direction(_delta_at(p, delta, g) or ""), g.direction(rate_word)
+    return bool(dw and rw and dw != rw)
 
 
 def _previous_sentence_current(p: Paragraph, toks: Sequence[Token], lo: int, head: int, g: _Grammar,
@@ -223,13 +250,14 @@ def _previous_sentence_current(p: Paragraph, toks: Sequence[Token], lo: int, hea
 
 
 def _name_before(text: str, pos: int, lo: int, g: _Grammar) -> str:
-    """The words naming a figure: its segment before it, without years, comparisons and direction words."""
+    """The words naming a figure: its segment before it, without years, comparisons, direction words and the
+    adverbs that spread a figure over a name's parts (各, 均)."""
     seg = text[_segment_start(text, pos, lo) : pos]
     seg = re.sub(r"^.*?相比", "", seg)
     seg = g.comparison.sub("", seg)
     seg = g.delta_word.sub("", seg)
     seg = re.sub(r"\d{4}年度?|为$|是$|[(（][^)）]*[)）]", "", seg)
-    return seg.strip()
+    return re.sub(r"(?:各|均|都|共|分别)$", "", seg.strip())  # 收、支总计均为X / 各增加Δ: one name
 
 
 def _same_name(a: str, b: str) -> bool:
@@ -275,6 +303,8 @@ def _delta_only_statement(p: Paragraph, toks: Sequence[Token], i: int, g: _Gramm
     nxt = next((t for t in toks if t.start >= tok.end and t.end <= hi), None)
     if nxt is not None and nxt.unit == "%" and g.rate_word.search(p.text[max(tok.end, nxt.start - 12) : nxt.start]):
         return None  # the rate statement covers it
+    if i > 0 and toks[i - 1].unit == "%" and _delta_after_rate(p, toks, i - 1, g) is tok:
+        return None  # the Δ of the rate before it, covered there
     currents = _current_before(p, toks, lo, tok.start, g, year)
     if not currents:
         return None

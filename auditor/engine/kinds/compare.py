@@ -168,7 +168,7 @@ def check_equal(rule: EqualRule, ctx: Context) -> Outcome:
         in_table = rule.table_concept or tf.concept
         measure = rule.table_measures.get(tf.concept)
         if rule.columns == "any" or measure:
-            if tf.period == "budget" or (ctx.meta.get("kind") == "final" and _cites_budget(tf)):
+            if tf.period == "budget" or (ctx.meta.get("kind") == "final" and cites_budget(tf)):
                 continue  # a final account's narrative also quotes the 年初预算, which its tables do not hold
             cands = [c for c in ctx.facts if c.source == "table" and c.concept == in_table and c.value is not None
                      and (not rule.tables or (c.table_kind in rule.tables)) and ctx.unit_known(c.table_index)
@@ -231,7 +231,7 @@ def _wanted(concept: str, patterns: list[str]) -> bool:
     return any(concept == p or (p.endswith("*") and concept.startswith(p[:-1])) for p in patterns)
 
 
-def _cites_budget(tf: Fact) -> bool:
+def cites_budget(tf: Fact) -> bool:
     gap = tf.get("gap") or ""
     return "预算" in gap and "决算" not in gap
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from auditor.amounts import HUNDRED, MONEY_EXPONENTS, Amount, Interval, corner_range
 from auditor.engine.context import Context, evidence, judge_stated, make_finding, printed_form, show
-from auditor.engine.kinds.compare import primary_facts
+from auditor.engine.kinds.compare import cites_budget, primary_facts
 from auditor.model import (
     ChangeReading,
     ChangeStatement,
@@ -123,7 +123,8 @@ def check_share(rule: ShareRule, ctx: Context) -> Outcome:
         verdicts = _share_verdicts(part, wholes, f.value, id(f) in forced)
         if not verdicts and any(w.value == 0 for w, _, _ in wholes) and f.value.value != 0:
             whole, line, printed = next(w for w in wholes if w[0].value == 0)
-            vals = {"part": part.show(), "whole": whole.show(), "stated": f.value.show() + "%", "computed": "无法计算"}
+            vals = {"part": _said(part, st.part.amount), "whole": _said(whole, printed), "stated": f.value.show() + "%",
+                    "computed": "无法计算"}
             ev = [ev_part, _ev_text("整体", whole, line, f, printed), evidence(f)]
             findings.append(make_finding(rule, "warning", vals, ev, vals["computed"], vals["stated"]))
             continue
@@ -138,11 +139,17 @@ def check_share(rule: ShareRule, ctx: Context) -> Outcome:
             sev = "warning"  # the ratio fits a budget the sentence does not name: computed on the wrong base
         if sev is None:
             continue
-        vals = {"part": part.show(), "whole": whole.show(), "stated": f.value.show() + "%",
+        vals = {"part": _said(part, st.part.amount), "whole": _said(whole, printed), "stated": f.value.show() + "%",
                 "computed": show(point, f.value.decimals) + "%"}
         ev = [ev_part, _ev_text("整体", whole, line, f, printed), evidence(f)]
         findings.append(make_finding(rule, sev, vals, ev, vals["computed"], vals["stated"]))
     return _outcome(applicable, findings)
+
+
+def _said(a: Amount, printed: Amount, wan: str = "") -> str:
+    """A figure for a message: in 万元 (followed by ``wan``), or as the page printed it when in another unit
+    (165247.88元, not 16.52)."""
+    return a.show() + wan if printed.unit == "万元" else f"{printed.text or printed.show()}{printed.unit}"
 
 
 def _as(f: Fact) -> Amount:
@@ -204,7 +211,8 @@ def _with_subject_figures(st: ChangeStatement, ctx: Context, rule: ChangeRule) -
     period = "actual" if ctx.meta.get("kind") == "final" else "current"
     kinds = [] if st.subject.startswith("code.") else rule.subject_tables  # a 类/款/项 subject's row: any table
     facts = primary_facts(ctx, st.subject, kinds, period)
-    facts += [x for x in ctx.text_facts("amount") if x.concept == st.subject and x.period in ("current", "actual")]
+    facts += [x for x in ctx.text_facts("amount") if x.concept == st.subject and x.period in ("current", "actual")
+              and not (period == "actual" and cites_budget(x))]  # a final account also quotes the 年初预算
     out: list[ChangeReading] = []
     seen: set[Decimal] = set()
     for x in facts:
@@ -232,12 +240,13 @@ def _judge_reading(st: ChangeStatement, r: ChangeReading) -> tuple[Severity | No
         ev.append(Evidence("text", "增减幅度", st.rate.amount.show() + "%", Location(st.rate.line), None, None, "",
                            *printed_form(st.rate.amount)))
     sign = {"up": Decimal(1), "down": Decimal(-1)}.get(st.direction)
-    parts = [(zh, en, a.show()) for zh, en, a in (("本年", "current", cur), ("上年", "prior", pri),
-                                                  (st.word, "change", dlt)) if a is not None]
+    parts = [(zh, en, a, fig.amount) for zh, en, a, fig in (
+        ("本年", "current", cur, r.current), ("上年", "prior", pri, r.prior), (st.word, "change", dlt, r.delta))
+        if a is not None and fig is not None]
     vals = {"word": st.word, "rate_word": st.rate_word, "delta": dlt.show() if dlt else "",
             "current": cur.show() if cur else "", "prior": pri.show() if pri else "",
-            "figures": "、".join(f"{zh} {v} 万元" for zh, _, v in parts),
-            "figures_en": ", ".join(f"{en} {v}" for _, en, v in parts),
+            "figures": "、".join(f"{zh} {_said(a, printed, ' 万元')}" for zh, _, a, printed in parts),
+            "figures_en": ", ".join(f"{en} {_said(a, printed)}" for _, en, a, printed in parts),
             "stated": (st.rate_word + " " + rate.show() + "%") if rate else "", "computed": ""}
     # the change the figures give, as an interval, when two of C, P, Δ are known
     if cur is not None and pri is not None:
