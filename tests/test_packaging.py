@@ -63,6 +63,7 @@ def test_an_uninstalled_source_tree_reads_its_own_rules_folder(monkeypatch: pyte
         raise ModuleNotFoundError(name)
 
     monkeypatch.setattr(importlib.resources, "files", absent)
+    monkeypatch.setattr(rulesdir, "on_disk", lambda: None)  # the fallback itself, also where a wheel is installed
     packaged_rules.cache_clear()
     try:
         assert packaged_rules() == Path(rulesdir.__file__).resolve().parent.parent / "rules"

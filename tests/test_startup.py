@@ -284,7 +284,9 @@ def test_rules_found_on_disk_are_those_importlib_resources_finds(monkeypatch: py
         raise ModuleNotFoundError(name)
 
     monkeypatch.setattr(importlib.resources, "files", absent)  # an uninstalled source tree
-    assert rulesdir.from_resources() == rulesdir.on_disk()
+    source_tree = Path(rulesdir.__file__).resolve().parent.parent / "rules"
+    if rulesdir.on_disk() == source_tree:  # an installed wheel keeps auditor/rules: no source tree to mimic
+        assert rulesdir.from_resources() == rulesdir.on_disk()
 
 
 def test_one_text_file_check_does_not_ask_importlib_resources(tmp_path: Path) -> None:
