@@ -365,3 +365,27 @@ def test_a_total_spread_over_its_parts_is_one_name(ruleset: Any) -> None:
     text = FINAL_TITLE + "2024年度收、支总计均为330.00万元。与2023年度相比，收、支总计各增加30.00万元，增长{rate}%。\n"
     assert _sev(ruleset, text.format(rate="10.00")) == []
     assert _sev(ruleset, text.format(rate="9.09")) == ["error"]
+
+
+def test_changes_listed_after_fenbie_pair_by_position(ruleset: Any) -> None:
+    """“收、支总计分别为C1、C2。…分别增加Δ1、Δ2，分别增长r1%、r2%”: the j-th change and rate are the j-th name's."""
+    text = FINAL_TITLE + "2024年度收、支总计分别为660.00万元、450.00万元。与2023年相比，收、支总计分别增加60.00万元、" \
+        "50.00万元，分别增长10.00%、{rate}%。主要原因是人员增加。\n"
+    assert _sev(ruleset, text.format(rate="12.50")) == []
+    found = _findings(ruleset, text.format(rate="10.00"))
+    assert [s for s, _ in found] == ["error"]
+
+
+def test_changes_listed_after_ge_with_figures_sharing_one_unit(ruleset: Any) -> None:
+    """“各是C1,C2万元…各减少Δ1,Δ2万元，各下降r1%、r2%”: the unit printed once covers the list; a comma after a
+    decimal figure separates two figures."""
+    text = FINAL_TITLE + "2024年度收、支总计各是300.00,180.00万元。与2023年相比，收、支总计各减少100.00,20.00万元，" \
+        "各下降25.00%、{rate}%。\n"
+    assert _sev(ruleset, text.format(rate="10.00")) == []
+    assert _sev(ruleset, text.format(rate="11.11")) == ["error"]
+
+
+def test_listed_rates_without_their_own_changes_are_not_read_one_by_one(ruleset: Any) -> None:
+    """“基本支出和项目支出分别为C1和C2，分别增长r1%和r2%” with one Δ elsewhere: no listed rate takes it."""
+    text = FINAL_TITLE + "基本支出和项目支出分别为120.00万元和80.00万元，较上年增加20.00万元，分别增长5.26%和33.33%。\n"
+    assert _sev(ruleset, text) == []

@@ -206,7 +206,7 @@ class Token:
 
 def numbers(p: Paragraph) -> list[Token]:
     out = []
-    for m in _NUM.finditer(p.text):
+    for m in sorted([*_NUM.finditer(p.text), *_after_decimal_comma(p.text)], key=lambda m: m.start()):
         unit = m.group(3) or ""
         text = m.group(1) + (m.group(2) or "")
         if unit in ("万",):
@@ -219,6 +219,18 @@ def numbers(p: Paragraph) -> list[Token]:
             continue
         out.append(Token(m.start(), m.end(), a, unit))
     return out
+
+
+_NUM_AT = re.compile(_NUM.pattern.replace("(?<![\\d.,])", "", 1))
+
+
+def _after_decimal_comma(text: str) -> Iterator[re.Match[str]]:
+    """The second figure of “4125.49,4143.91万元” (a comma of a list after a decimal figure: never a thousands
+    separator), which the figure pattern skips as if it went on the first."""
+    for c in re.finditer(r"\d\.\d+,(?=\d)", text):
+        m = _NUM_AT.match(text, c.end())
+        if m is not None:
+            yield m
 
 
 def _clause_start(text: str, pos: int, limit: int = 40) -> int:

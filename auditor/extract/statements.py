@@ -70,7 +70,13 @@ def change_statements(paras: Sequence[Paragraph], words: StatementWords, year: i
     for p in paras:
         toks = numbers(p)
         topic = _topic_figure(p, toks, g)
+        listed, covered = _respective_statements(p, toks, g, year)
+        for tok, st in listed:
+            out.append(Fact(st.subject, tok.amount, "text", Location(p.lines[tok.start]), st.word,
+                            text=p.raw[:300], kind="statement", statement=st))
         for i, tok in enumerate(toks):
+            if i in covered:
+                continue  # one figure of a 分别/各 list: read with its list
             if tok.unit == "%":
                 st = _rate_statement(p, toks, i, g, year, topic, aliases)
             elif tok.unit in _MONEY:
@@ -290,6 +296,110 @@ def _flat_statement(p: Paragraph, toks: Sequence[Token], m: re.Match[str], g: _G
     readings = tuple(ChangeReading(_fig(p, c), _fig(p, q), None) for c in _distinct(currents) for q in _distinct(priors))
     return ChangeStatement("flat", "", m.group(0), "", None, readings, _subject(p, lo, m.start(), aliases),
                            p.lines[_segment_start(p.text, m.start(), lo)])
+
+
+_RUN_SEP = re.compile(r"[、,和及与]|以及")
+
+
+def _runs(text: str, toks: Sequence[Token]) -> list[list[tuple[int, Token]]]:
+    """Figures printed one after another with only 、 , 和 及 与 between them (“各减少100.00,50.00万元”, “分别下降
+    23.51%、38.28%”): the list that 分别/各 spreads over as many names, in the names' order. A figure without a
+    unit takes the unit of the list's last figure."""
+    out: list[list[tuple[int, Token]]] = []
+    run: list[int] = []
+    for k in range(len(toks) + 1):
+        joined = bool(run) and k < len(toks) and not toks[run[-1]].unit and toks[k].unit in ("%", "", *_MONEY)
+        if run and k < len(toks) and toks[run[-1]].unit and toks[k].unit in (toks[run[-1]].unit, ""):
+            joined = True
+        if joined and _RUN_SEP.fullmatch(text[toks[run[-1]].end : toks[k].start]):
+            run.append(k)
+            continue
+        unit = toks[run[-1]].unit if run else ""
+        if len(run) >= 2 and unit in ("%", *_MONEY):
+            out.append([(j, _with_unit(toks[j], unit)) for j in run])
+        run = [k] if k < len(toks) else []
+    return out
+
+
+def _with_unit(t: Token, unit: str) -> Token:
+    if t.unit == unit:
+        return t
+    a = t.amount
+    return Token(t.start, t.end, type(a)(a.value, a.decimals, unit, a.text), unit)
+
+
+def _respective_statements(p: Paragraph, toks: Sequence[Token], g: _Grammar, year: int | None,
+                           ) -> tuple[list[tuple[Token, ChangeStatement]], set[int]]:
+    """“收、支总计分别为C1、C2万元，分别增加Δ1、Δ2万元，分别增长r1%、r2%”: the j-th change and rate are the j-th
+    name's. Returns the statements (with the figure each is located at) and the figures of every such list,
+    which are not read one by one: alone, a listed rate would take another name's Δ or C."""
+    runs = _runs(p.text, toks)
+    units = {t.start: t.unit for run in runs for _, t in run}
+    covered: set[int] = set()
+    rate_runs: list[list[tuple[int, Token]]] = []
+    delta_runs: list[list[tuple[int, Token]]] = []
+    for run in runs:
+        first = run[0][1]
+        lo, _ = _clause_bounds(p.text, first.start)
+        if first.unit == "%" and g.rate_word.search(p.text[max(lo, first.start - 12) : first.start]):
+            rate_runs.append(run)
+        elif first.unit in _MONEY and _delta_at(p, first, g):
+            delta_runs.append(run)
+        else:
+            continue
+        covered.update(j for j, _ in run)
+    out: list[tuple[Token, ChangeStatement]] = []
+    used: set[int] = set()
+    for deltas in delta_runs:
+        k, head = len(deltas), deltas[0][1]
+        lo, hi = _clause_bounds(p.text, head.start)
+        rates = next((r for r in rate_runs if len(r) == k and lo <= r[0][1].start and r[-1][1].end <= hi
+                      and id(r) not in used and _rates_of(p, deltas, r)), None)
+        currents = _listed_currents(p, toks, lo, head.start, k, units, g, year)
+        if len(currents) < k:
+            continue
+        word = _delta_at(p, head, g) or ""
+        rate_word = ""
+        if rates is not None:
+            used.add(id(rates))
+            m = g.rate_word.search(p.text[max(lo, rates[0][1].start - 12) : rates[0][1].start])
+            rate_word = m.group(1) if m else ""
+        for j, (_, dtok) in enumerate(deltas):
+            reading = ChangeReading(_fig(p, currents[j]), None, _fig(p, dtok))
+            rtok = rates[j][1] if rates is not None else None
+            st = ChangeStatement(g.direction(word), g.direction(rate_word), word, rate_word,
+                                 _fig(p, rtok) if rtok is not None else None, (reading,), "",
+                                 p.lines[_segment_start(p.text, head.start, lo)])
+            out.append((rtok or dtok, st))
+    return out, covered
+
+
+def _rates_of(p: Paragraph, deltas: list[tuple[int, Token]], rates: list[tuple[int, Token]]) -> bool:
+    """The rates go with the changes: after them in the clause (no other figure between), or right before them
+    (“分别增长r1%、r2%，分别增加Δ1、Δ2万元”)."""
+    d_end, r_start = deltas[-1][1].end, rates[0][1].start
+    if r_start > d_end:
+        return not re.search(r"\d", p.text[d_end:r_start])
+    return bool(re.fullmatch(r"[,，]?(?:分别|各)?", p.text[rates[-1][1].end : deltas[0][1].start - 2])) or \
+        not re.search(r"\d", p.text[rates[-1][1].end : deltas[0][1].start])
+
+
+def _listed_currents(p: Paragraph, toks: Sequence[Token], lo: int, head: int, k: int, units: dict[int, str],
+                     g: _Grammar, year: int | None) -> list[Token]:
+    """The k figures the listed changes are of: the clause's last k current figures before them (a unit-less
+    figure of a list takes the list's unit), else those of the sentence before when the clause opens with its
+    comparison (“2024年收、支总计分别为C1、C2万元。与上年相比，…分别增加…”)."""
+    cands = [_with_unit(t, units.get(t.start, t.unit)) for t in toks if lo <= t.start and t.end <= head]
+    cur = [t for t in cands if t.unit in _MONEY and not _delta_at(p, t, g) and not _is_prior(p, t, lo, g, year)]
+    if len(cur) >= k:
+        return cur[-k:]
+    if cur or lo == 0 or not (g.compare.match(p.text[lo : lo + 12]) or re.match(r"^(?:\d{4}年度?)?(?:与|和|同|比|较)",
+                                                                             p.text[lo : lo + 12])):
+        return []
+    plo, _ = _clause_bounds(p.text, lo - 1)
+    prev = [_with_unit(t, units.get(t.start, t.unit)) for t in toks if plo <= t.start and t.end <= lo]
+    prev = [t for t in prev if t.unit in _MONEY and not _delta_at(p, t, g) and not _is_prior(p, t, plo, g, year)]
+    return prev[-k:] if len(prev) >= k else []
 
 
 def _delta_only_statement(p: Paragraph, toks: Sequence[Token], i: int, g: _Grammar, year: int | None,
