@@ -389,3 +389,12 @@ def test_listed_rates_without_their_own_changes_are_not_read_one_by_one(ruleset:
     """“基本支出和项目支出分别为C1和C2，分别增长r1%和r2%” with one Δ elsewhere: no listed rate takes it."""
     text = FINAL_TITLE + "基本支出和项目支出分别为120.00万元和80.00万元，较上年增加20.00万元，分别增长5.26%和33.33%。\n"
     assert _sev(ruleset, text) == []
+
+
+def test_a_line_without_its_full_stop_does_not_lend_its_year_to_the_next_figure(ruleset: Any) -> None:
+    """“2023年本年收入合计450.00万元” (no full stop) joined to “2024年本年收入合计500.00万元，增加…”: 500 is this
+    year's figure; the earlier year before 450 is 450's, not 500's."""
+    text = FINAL_TITLE + "一、收入决算情况说明\n2023年本年收入合计450.00万元\n" \
+        "2024年本年收入合计500.00万元，增加50.00万元，增长{rate}%。\n"
+    assert _sev(ruleset, text.format(rate="11.11")) == []
+    assert _sev(ruleset, text.format(rate="10.00")) == ["error"]

@@ -114,6 +114,9 @@ def _segment_start(text: str, pos: int, lo: int) -> int:
 def _is_prior(p: Paragraph, t: Token, lo: int, g: _Grammar, year: int | None) -> bool:
     """An earlier period's figure: its own segment says so (上年…为P, 2022年执行数P, 比…P)."""
     seg = p.text[_segment_start(p.text, t.start, lo) : t.start]
+    # a figure with its unit and then words without a mark between (a line without its full stop joined to the
+    # next: “2023年收入450万元” + “2024年收入500万元，…”): the words after it name the next figure, not it
+    seg = seg[max((m.end() for m in _FIGURE_THEN_WORDS.finditer(seg)), default=0) :]
     if g.not_prior is not None:
         seg = g.not_prior.sub("", seg)
     seg = re.sub(r"\d{4}年度?(?:结转|结余)", "", seg)  # “2024年结转资金”: this period's money
@@ -123,6 +126,9 @@ def _is_prior(p: Paragraph, t: Token, lo: int, g: _Grammar, year: int | None) ->
         return True
     # 比 compares; 比如 (for example), 比例, 比重 and 比率 do not
     return bool(re.search(r"(?:^|[^a-z])比(?![如例重率])[^,，。;]{0,20}$", seg)) and not g.delta_word.search(seg)
+
+
+_FIGURE_THEN_WORDS = re.compile(r"\d(?:万元|亿元|元)(?![、和及与或至到~-])")
 
 
 def _delta_at(p: Paragraph, t: Token, g: _Grammar) -> str | None:
