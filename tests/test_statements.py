@@ -398,3 +398,12 @@ def test_a_line_without_its_full_stop_does_not_lend_its_year_to_the_next_figure(
         "2024年本年收入合计500.00万元，增加50.00万元，增长{rate}%。\n"
     assert _sev(ruleset, text.format(rate="11.11")) == []
     assert _sev(ruleset, text.format(rate="10.00")) == ["error"]
+
+
+def test_wan_yi_is_not_wan_yuan(ruleset: Any) -> None:
+    """“首次突破2万亿元” is 20000亿元, never a figure of 2万元 that a change could be read against."""
+    from auditor.extract.narrative import numbers
+
+    doc = read_text("t.txt", "全国政府采购规模为21070.5亿元，首次突破2万亿元，增加3765.2亿元。\n".encode(), "0" * 64)
+    units = [(t.amount.text, t.unit) for p in paragraphs(doc) for t in numbers(p)]
+    assert ("2", "万元") not in units and ("21070.5", "亿元") in units
