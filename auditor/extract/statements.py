@@ -9,6 +9,7 @@ word or 增幅). Forms seen in disclosures include
     上年执行数为72.00万元，本年预算安排86.40万元，比上年执行数增加20.00%。     P and C, no Δ
     比上年累计支出120.00万元下降20.00万元，下降16.67%。                      P after 比, Δ
     收入完成330.00万元，同比增长10.00%，增收30.00万元。                       Δ after its rate
+    收、支总计分别为C1、C2万元，分别增加Δ1、Δ2万元，分别增长r1%、r2%。          lists paired by position
 
 When C could be one of several figures (the clause's own, the list item's heading figure), each is a
 reading; the rule kind reports an error only when every reading fails. A clause whose figures cannot be
@@ -250,8 +251,7 @@ def _previous_sentence_current(p: Paragraph, toks: Sequence[Token], lo: int, hea
                                year: int | None) -> list[Token]:
     """“项目支出540.00万元。与上年相比减少60.00万元…”: a clause that opens with its comparison takes C from the
     sentence before — the figures of the same name when the clause names one, else every figure (readings)."""
-    opening = p.text[lo : lo + 12]
-    if lo == 0 or (not g.compare.match(opening) and not re.match(r"^(?:\d{4}年)?(?:与|和|同|比|较)", opening)):
+    if not _opens_with_comparison(p, lo, g):
         return []
     plo, _ = _clause_bounds(p.text, lo - 1)
     cands = _current_before(p, toks, plo, lo, g, year)
@@ -259,6 +259,12 @@ def _previous_sentence_current(p: Paragraph, toks: Sequence[Token], lo: int, hea
     if not name:
         return cands
     return [t for t in cands if _same_name(name, _name_before(p.text, t.start, plo, g))]
+
+
+def _opens_with_comparison(p: Paragraph, lo: int, g: _Grammar) -> bool:
+    """A clause after another that starts with what it compares against (“与上年相比，…”, “较2023年…”)."""
+    opening = p.text[lo : lo + 12]
+    return lo > 0 and bool(g.compare.match(opening) or re.match(r"^(?:\d{4}年度?)?(?:与|和|同|比|较)", opening))
 
 
 def _name_before(text: str, pos: int, lo: int, g: _Grammar) -> str:
@@ -399,8 +405,7 @@ def _listed_currents(p: Paragraph, toks: Sequence[Token], lo: int, head: int, k:
     cur = [t for t in cands if t.unit in _MONEY and not _delta_at(p, t, g) and not _is_prior(p, t, lo, g, year)]
     if len(cur) >= k:
         return cur[-k:]
-    if cur or lo == 0 or not (g.compare.match(p.text[lo : lo + 12]) or re.match(r"^(?:\d{4}年度?)?(?:与|和|同|比|较)",
-                                                                             p.text[lo : lo + 12])):
+    if cur or not _opens_with_comparison(p, lo, g):
         return []
     plo, _ = _clause_bounds(p.text, lo - 1)
     prev = [_with_unit(t, units.get(t.start, t.unit)) for t in toks if plo <= t.start and t.end <= lo]
