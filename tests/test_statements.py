@@ -407,3 +407,10 @@ def test_wan_yi_is_not_wan_yuan(ruleset: Any) -> None:
     doc = read_text("t.txt", "全国政府采购规模为21070.5亿元，首次突破2万亿元，增加3765.2亿元。\n".encode(), "0" * 64)
     units = [(t.amount.text, t.unit) for p in paragraphs(doc) for t in numbers(p)]
     assert ("2", "万元") not in units and ("21070.5", "亿元") in units
+
+
+def test_listed_rates_before_their_listed_changes(ruleset: Any) -> None:
+    text = FINAL_TITLE + "本年收入合计、本年支出合计分别为220.00万元、180.00万元，分别增长10.00%、{rate}%，" \
+        "分别增加20.00万元、30.00万元。\n"
+    assert _sev(ruleset, text.format(rate="20.00")) == []
+    assert _sev(ruleset, text.format(rate="16.67")) == ["error"]

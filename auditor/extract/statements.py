@@ -387,13 +387,11 @@ def _respective_statements(p: Paragraph, toks: Sequence[Token], g: _Grammar, yea
 
 
 def _rates_of(p: Paragraph, deltas: list[tuple[int, Token]], rates: list[tuple[int, Token]]) -> bool:
-    """The rates go with the changes: after them in the clause (no other figure between), or right before them
-    (“分别增长r1%、r2%，分别增加Δ1、Δ2万元”)."""
-    d_end, r_start = deltas[-1][1].end, rates[0][1].start
-    if r_start > d_end:
-        return not re.search(r"\d", p.text[d_end:r_start])
-    return bool(re.fullmatch(r"[,，]?(?:分别|各)?", p.text[rates[-1][1].end : deltas[0][1].start - 2])) or \
-        not re.search(r"\d", p.text[rates[-1][1].end : deltas[0][1].start])
+    """The rates go with the changes when no other figure stands between them: after them in the clause, or
+    right before them (“分别增长r1%、r2%，分别增加Δ1、Δ2万元”)."""
+    if rates[0][1].start > deltas[-1][1].end:
+        return not re.search(r"\d", p.text[deltas[-1][1].end : rates[0][1].start])
+    return not re.search(r"\d", p.text[rates[-1][1].end : deltas[0][1].start])
 
 
 def _listed_currents(p: Paragraph, toks: Sequence[Token], lo: int, head: int, k: int, units: dict[int, str],
