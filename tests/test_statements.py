@@ -414,3 +414,15 @@ def test_listed_rates_before_their_listed_changes(ruleset: Any) -> None:
         "分别增加20.00万元、30.00万元。\n"
     assert _sev(ruleset, text.format(rate="20.00")) == []
     assert _sev(ruleset, text.format(rate="16.67")) == ["error"]
+
+
+def test_listed_changes_with_a_word_each(ruleset: Any) -> None:
+    """“分别增加Δ1万元、减少Δ2万元，增长r1%、下降r2%”: each item carries its own direction word; a list of more
+    names than changes leaves the pairing unknown and is not read."""
+    text = FINAL_TITLE + "基本支出、项目支出分别为330.00万元、80.00万元，较上年分别增加30.00万元、减少20.00万元，" \
+        "增长10.00%、下降{rate}%。\n"
+    assert _sev(ruleset, text.format(rate="20.00")) == []
+    assert _sev(ruleset, text.format(rate="25.00")) == ["error"]
+    three = FINAL_TITLE + "基本支出、项目支出和经营支出分别为330.00万元、80.00万元和0万元，较上年分别增加30.00万元、" \
+        "减少20.00万元，增长10.00%、下降25.00%。\n"
+    assert _sev(ruleset, three) == []

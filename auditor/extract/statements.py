@@ -28,6 +28,7 @@ from auditor.vocabulary import StatementWords, alternation
 
 _CLAUSE_END = "。;!?"
 _MONEY = ("万元", "元", "亿元")
+_RUN_SEP = re.compile(r"[、,和及与]|以及")
 
 
 class _Grammar:
@@ -41,6 +42,9 @@ class _Grammar:
         # the word right before Δ: 增加1.2万元 / 减少了1.2万元 / 增加额为 …
         self.delta_word = re.compile(rf"({direction})(?:了|的)?(?:额|数)?(?:为|是|达|约)?$")
         self.flat_word = re.compile(alternation(w.flat))
+        # the mark between two listed figures that each carry their direction word: “增加30万元、减少20万元”
+        self.listed_word = re.compile(rf"(?:{_RUN_SEP.pattern})(?:{direction})(?:了)?")
+        self.worded = re.compile(rf"(?:{direction})(?:了)?$")  # a figure right after its direction word
         self.prior = re.compile(alternation(w.prior))
         self.not_prior = re.compile(alternation(w.not_prior)) if w.not_prior else None
         self.compare = re.compile(rf"(?:{alternation(w.compare)})")
@@ -310,20 +314,23 @@ def _flat_statement(p: Paragraph, toks: Sequence[Token], m: re.Match[str], g: _G
                            p.lines[_segment_start(p.text, m.start(), lo)])
 
 
-_RUN_SEP = re.compile(r"[、,和及与]|以及")
-
-
-def _runs(text: str, toks: Sequence[Token]) -> list[list[tuple[int, Token]]]:
+def _runs(text: str, toks: Sequence[Token], worded: tuple[re.Pattern[str], re.Pattern[str]] | None = None,
+          ) -> list[list[tuple[int, Token]]]:
     """Figures printed one after another with only 、 , 和 及 与 between them (“各减少100.00,50.00万元”, “分别下降
     23.51%、38.28%”): the list that 分别/各 spreads over as many names, in the names' order. A figure without a
-    unit takes the unit of the list's last figure."""
+    unit takes the unit of the list's last figure. With ``worded`` (a direction word after the mark), a list
+    whose figures each carry their own word (“分别增加30万元、减少20万元”) is one list too, when its first figure
+    carries one."""
     out: list[list[tuple[int, Token]]] = []
     run: list[int] = []
     for k in range(len(toks) + 1):
         joined = bool(run) and k < len(toks) and not toks[run[-1]].unit and toks[k].unit in ("%", "", *_MONEY)
         if run and k < len(toks) and toks[run[-1]].unit and toks[k].unit in (toks[run[-1]].unit, ""):
             joined = True
-        if joined and _RUN_SEP.fullmatch(text[toks[run[-1]].end : toks[k].start]):
+        between = text[toks[run[-1]].end : toks[k].start] if joined else ""
+        if joined and (_RUN_SEP.fullmatch(between) or (
+                worded is not None and worded[0].fullmatch(between)
+                and worded[1].search(text[max(0, toks[run[0]].start - 8) : toks[run[0]].start]))):
             run.append(k)
             continue
         unit = toks[run[-1]].unit if run else ""
@@ -345,8 +352,9 @@ def _respective_statements(p: Paragraph, toks: Sequence[Token], g: _Grammar, yea
     """“收、支总计分别为C1、C2万元，分别增加Δ1、Δ2万元，分别增长r1%、r2%”: the j-th change and rate are the j-th
     name's. Returns the statements (with the figure each is located at) and the figures of every such list,
     which are not read one by one: alone, a listed rate would take another name's Δ or C."""
-    runs = _runs(p.text, toks)
+    runs = _runs(p.text, toks, (g.listed_word, g.worded))
     units = {t.start: t.unit for run in runs for _, t in run}
+    sizes = {t.start: len(run) for run in runs for _, t in run}
     covered: set[int] = set()
     rate_runs: list[list[tuple[int, Token]]] = []
     delta_runs: list[list[tuple[int, Token]]] = []
@@ -368,17 +376,20 @@ def _respective_statements(p: Paragraph, toks: Sequence[Token], g: _Grammar, yea
         rates = next((r for r in rate_runs if len(r) == k and lo <= r[0][1].start and r[-1][1].end <= hi
                       and id(r) not in used and _rates_of(p, deltas, r)), None)
         currents = _listed_currents(p, toks, lo, head.start, k, units, g, year)
-        if len(currents) < k:
+        if len(currents) < k or any(sizes.get(t.start, k) != k for t in currents):
+            # fewer figures than changes, or a list of more names than changes: which is whose is unknown
             continue
         word = _delta_at(p, head, g) or ""
         rate_word = ""
         if rates is not None:
             used.add(id(rates))
-            m = g.rate_word.search(p.text[max(lo, rates[0][1].start - 12) : rates[0][1].start])
-            rate_word = m.group(1) if m else ""
         for j, (_, dtok) in enumerate(deltas):
             reading = ChangeReading(_fig(p, currents[j]), None, _fig(p, dtok))
             rtok = rates[j][1] if rates is not None else None
+            word = _delta_at(p, dtok, g) or word  # an item's own word, else the list's
+            if rtok is not None:
+                m = g.rate_word.search(p.text[max(lo, rtok.start - 12) : rtok.start])
+                rate_word = m.group(1) if m else rate_word
             st = ChangeStatement(g.direction(word), g.direction(rate_word), word, rate_word,
                                  _fig(p, rtok) if rtok is not None else None, (reading,), "",
                                  p.lines[_segment_start(p.text, head.start, lo)])
