@@ -249,3 +249,10 @@ def test_completion_ratio_against_the_difference_the_sentence_states(ruleset: An
         assert not [f for f in _findings(ruleset, text.format(ratio=ratio, word=word)) if f.rule == "CORE.TX.0001"]
     two = text.replace("与上年相比减少", "其中基本支出300.00万元，与上年相比减少")
     assert not [f for f in _findings(ruleset, two.format(ratio="100", word="大于")) if f.rule == "CORE.TX.0001"]
+
+
+def test_completion_ratio_of_the_stated_actual_against_the_stated_difference(ruleset: Any) -> None:
+    text = "某某县档案馆2024年度部门决算\n\n1.档案馆（项）支出决算为120.00万元，完成年初预算的{ratio}%，" \
+        "决算数小于预算数30.00万元，主要原因是项目延期。\n"
+    assert [f.severity for f in _findings(ruleset, text.format(ratio="100")) if f.rule == "CORE.TX.0001"] == ["error"]
+    assert not [f for f in _findings(ruleset, text.format(ratio="80.00")) if f.rule == "CORE.TX.0001"]

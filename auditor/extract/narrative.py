@@ -651,8 +651,9 @@ def _completion(p: Paragraph, toks: list[Token], i: int, named: str, loc: Locati
         m = _BUDGET_CUE.search(p.text[max(0, t.start - 8) : t.start])
         if m and t is not actual:
             budgets.append(((m.group(1) or "")[:2], t))
-    if not budgets and not money:
-        return _completion_by_difference(p, toks, i, lo, prev_pct, loc, snippet, base, change)
+    if not budgets:
+        own = [actual] if actual is not None else [t for t in money if not _is_change(p, t, change)]
+        return _completion_by_difference(p, toks, i, lo, prev_pct, own, loc, snippet, base, change)
     if actual is None or not budgets:
         return []
     primary = [t for q, t in budgets if named and q == named[:2]] or [t for _, t in budgets]
@@ -671,18 +672,21 @@ _DIFFERENCE = re.compile(r"[,;]?(?:但|且|其中)?(?:支出)?决算数?(?:比(?
                          r"小于|少于|低于|减少)(?:年初|全年|调整后?)?(?:预算数?)?(?:为|是)?")
 
 
-def _completion_by_difference(p: Paragraph, toks: list[Token], i: int, lo: int, prev_pct: int, loc: Location,
-                              snippet: str, base: tuple[tuple[str, str], ...], change: re.Pattern[str]) -> list[Fact]:
+def _completion_by_difference(p: Paragraph, toks: list[Token], i: int, lo: int, prev_pct: int, own: list[Token],
+                              loc: Location, snippet: str, base: tuple[tuple[str, str], ...],
+                              change: re.Pattern[str]) -> list[Fact]:
     """“支出总计A万元，…；完成年初预算Y%，决算数大于预算数X万元”: the budget is A − X (A + X for 小于), so Y must
-    be A / (A ∓ X). A is the clause's only figure of this period before the ratio; with several, or none, the
-    ratio's part is unclear and nothing is read. The budget's interval is the two printed intervals' sum."""
+    be A / (A ∓ X). A is the ratio's own figure (``own``: the actual, or the figures since the sentence's last
+    rate), else the sentence's only figure of this period before that rate; with several, or none, the ratio's
+    part is unclear and nothing is read. The budget's interval is the two printed intervals' sum."""
     tok = toks[i]
     m = _DIFFERENCE.match(p.text, tok.end)
     diff = next((t for t in toks[i + 1 :] if m and t.start == m.end() and t.unit in _MONEY_UNITS), None)
     if m is None or diff is None:
         return []
-    own = [t for t in toks[:i] if t.start >= lo and t.end <= prev_pct and t.unit in _MONEY_UNITS
-           and not _is_change(p, t, change)]
+    if not own:
+        own = [t for t in toks[:i] if t.start >= lo and t.end <= prev_pct and t.unit in _MONEY_UNITS
+               and not _is_change(p, t, change)]
     if len(own) != 1 or own[0].unit != diff.unit:
         return []
     actual = own[0]
