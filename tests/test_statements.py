@@ -426,3 +426,12 @@ def test_listed_changes_with_a_word_each(ruleset: Any) -> None:
     three = FINAL_TITLE + "基本支出、项目支出和经营支出分别为330.00万元、80.00万元和0万元，较上年分别增加30.00万元、" \
         "减少20.00万元，增长10.00%、下降25.00%。\n"
     assert _sev(ruleset, three) == []
+
+
+def test_a_figure_right_after_a_clause_comma_is_read(ruleset: Any) -> None:
+    """“…500.00万元，400.00万元”: a comma after a unit is a clause mark, not a thousands separator, so the figure
+    after it is a figure of its own."""
+    text = FINAL_TITLE + "2024年度收、支总计分别为660.00万元，450.00万元。与2023年相比，收、支总计分别增加60.00万元，" \
+        "50.00万元，分别增长10.00%，{rate}%。\n"
+    assert _sev(ruleset, text.format(rate="12.50")) == []
+    assert _sev(ruleset, text.format(rate="10.00")) == ["error"]

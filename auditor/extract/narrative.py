@@ -25,7 +25,7 @@ from auditor.vocabulary import StatementWords, alternation
 _END = "。！？；;!?"
 _PAGE_LINE = re.compile(r"^\s*(?:[-—–]\s*)?\d{1,3}(?:\s*[-—–])?\s*$|^\s*第\s*\d+\s*页")
 _HEADING = re.compile(r"^\s*(?:#+|[-*]\s|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|第[一二三四五六七八九十]+部分)")
-_NUM = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(万元|亿元|元|万(?![人亿])|%|个|辆|台)?")
+_NUM = re.compile(r"(?<![\d.])(?<!\d,)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(万元|亿元|元|万(?![人亿])|%|个|辆|台)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +221,7 @@ def numbers(p: Paragraph) -> list[Token]:
     return out
 
 
-_NUM_AT = re.compile(_NUM.pattern.replace("(?<![\\d.,])", "", 1))
+_NUM_AT = re.compile(_NUM.pattern.replace("(?<![\\d.])(?<!\\d,)", "", 1))
 
 
 def _after_decimal_comma(text: str) -> Iterator[re.Match[str]]:
