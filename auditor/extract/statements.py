@@ -76,9 +76,9 @@ def change_statements(paras: Sequence[Paragraph], words: StatementWords, year: i
         toks = numbers(p)
         topic = _topic_figure(p, toks, g)
         listed, covered = _respective_statements(p, toks, g, year)
-        for tok, st in listed:
-            out.append(Fact(st.subject, tok.amount, "text", Location(p.lines[tok.start]), st.word,
-                            text=p.raw[:300], kind="statement", statement=st))
+        for tok, each in listed:
+            out.append(Fact(each.subject, tok.amount, "text", Location(p.lines[tok.start]), each.word,
+                            text=p.raw[:300], kind="statement", statement=each))
         for i, tok in enumerate(toks):
             if i in covered:
                 continue  # one figure of a 分别/各 list: read with its list
