@@ -236,3 +236,23 @@ def test_a_whole_printed_after_zhan_is_the_whole(ruleset: Any) -> None:
     text = "授予中小企业合同金额30.00万元，占政府采购支出总额120.00万元的{s}%。\n"
     assert _shares(ruleset, text.format(s="25.00")) == []
     assert _shares(ruleset, text.format(s="30.00")) == [("error", "25.00%")]
+
+
+def test_completion_ratio_against_the_difference_the_sentence_states(ruleset: Any) -> None:
+    """“支出总计A万元…；完成年初预算Y%，决算数大于预算数X万元”: the budget is A − X, so Y must be A / (A − X)."""
+    text = "某某县档案馆2024年度部门决算\n\n三、一般公共预算财政拨款支出决算情况\n" \
+        "2024年度，本单位一般公共预算财政拨款支出总计500.00万元，与上年相比减少20.00万元，降低3.85%；" \
+        "完成年初预算{ratio}%，决算数{word}预算数20.00万元，主要原因是人员调资。\n"
+    share = [f for f in _findings(ruleset, text.format(ratio="100", word="大于")) if f.rule == "CORE.TX.0001"]
+    assert [f.severity for f in share] == ["error"]
+    for ratio, word in (("104.17", "大于"), ("96.15", "小于")):
+        assert not [f for f in _findings(ruleset, text.format(ratio=ratio, word=word)) if f.rule == "CORE.TX.0001"]
+    two = text.replace("与上年相比减少", "其中基本支出300.00万元，与上年相比减少")
+    assert not [f for f in _findings(ruleset, two.format(ratio="100", word="大于")) if f.rule == "CORE.TX.0001"]
+
+
+def test_completion_ratio_of_the_stated_actual_against_the_stated_difference(ruleset: Any) -> None:
+    text = "某某县档案馆2024年度部门决算\n\n1.档案馆（项）支出决算为120.00万元，完成年初预算的{ratio}%，" \
+        "决算数小于预算数30.00万元，主要原因是项目延期。\n"
+    assert [f.severity for f in _findings(ruleset, text.format(ratio="100")) if f.rule == "CORE.TX.0001"] == ["error"]
+    assert not [f for f in _findings(ruleset, text.format(ratio="80.00")) if f.rule == "CORE.TX.0001"]

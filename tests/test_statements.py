@@ -365,3 +365,73 @@ def test_a_total_spread_over_its_parts_is_one_name(ruleset: Any) -> None:
     text = FINAL_TITLE + "2024年度收、支总计均为330.00万元。与2023年度相比，收、支总计各增加30.00万元，增长{rate}%。\n"
     assert _sev(ruleset, text.format(rate="10.00")) == []
     assert _sev(ruleset, text.format(rate="9.09")) == ["error"]
+
+
+def test_changes_listed_after_fenbie_pair_by_position(ruleset: Any) -> None:
+    """“收、支总计分别为C1、C2。…分别增加Δ1、Δ2，分别增长r1%、r2%”: the j-th change and rate are the j-th name's."""
+    text = FINAL_TITLE + "2024年度收、支总计分别为660.00万元、450.00万元。与2023年相比，收、支总计分别增加60.00万元、" \
+        "50.00万元，分别增长10.00%、{rate}%。主要原因是人员增加。\n"
+    assert _sev(ruleset, text.format(rate="12.50")) == []
+    found = _findings(ruleset, text.format(rate="10.00"))
+    assert [s for s, _ in found] == ["error"]
+
+
+def test_changes_listed_after_ge_with_figures_sharing_one_unit(ruleset: Any) -> None:
+    """“各是C1,C2万元…各减少Δ1,Δ2万元，各下降r1%、r2%”: the unit printed once covers the list; a comma after a
+    decimal figure separates two figures."""
+    text = FINAL_TITLE + "2024年度收、支总计各是300.00,180.00万元。与2023年相比，收、支总计各减少100.00,20.00万元，" \
+        "各下降25.00%、{rate}%。\n"
+    assert _sev(ruleset, text.format(rate="10.00")) == []
+    assert _sev(ruleset, text.format(rate="11.11")) == ["error"]
+
+
+def test_listed_rates_without_their_own_changes_are_not_read_one_by_one(ruleset: Any) -> None:
+    """“基本支出和项目支出分别为C1和C2，分别增长r1%和r2%” with one Δ elsewhere: no listed rate takes it."""
+    text = FINAL_TITLE + "基本支出和项目支出分别为120.00万元和80.00万元，较上年增加20.00万元，分别增长5.26%和33.33%。\n"
+    assert _sev(ruleset, text) == []
+
+
+def test_a_line_without_its_full_stop_does_not_lend_its_year_to_the_next_figure(ruleset: Any) -> None:
+    """“2023年本年收入合计450.00万元” (no full stop) joined to “2024年本年收入合计500.00万元，增加…”: 500 is this
+    year's figure; the earlier year before 450 is 450's, not 500's."""
+    text = FINAL_TITLE + "一、收入决算情况说明\n2023年本年收入合计450.00万元\n" \
+        "2024年本年收入合计500.00万元，增加50.00万元，增长{rate}%。\n"
+    assert _sev(ruleset, text.format(rate="11.11")) == []
+    assert _sev(ruleset, text.format(rate="10.00")) == ["error"]
+
+
+def test_wan_yi_is_not_wan_yuan(ruleset: Any) -> None:
+    """“首次突破2万亿元” is 20000亿元, never a figure of 2万元 that a change could be read against."""
+    from auditor.extract.narrative import numbers
+
+    doc = read_text("t.txt", "全国政府采购规模为21070.5亿元，首次突破2万亿元，增加3765.2亿元。\n".encode(), "0" * 64)
+    units = [(t.amount.text, t.unit) for p in paragraphs(doc) for t in numbers(p)]
+    assert ("2", "万元") not in units and ("21070.5", "亿元") in units
+
+
+def test_listed_rates_before_their_listed_changes(ruleset: Any) -> None:
+    text = FINAL_TITLE + "本年收入合计、本年支出合计分别为220.00万元、180.00万元，分别增长10.00%、{rate}%，" \
+        "分别增加20.00万元、30.00万元。\n"
+    assert _sev(ruleset, text.format(rate="20.00")) == []
+    assert _sev(ruleset, text.format(rate="16.67")) == ["error"]
+
+
+def test_listed_changes_with_a_word_each(ruleset: Any) -> None:
+    """“分别增加Δ1万元、减少Δ2万元，增长r1%、下降r2%”: each item carries its own direction word; a list of more
+    names than changes leaves the pairing unknown and is not read."""
+    text = FINAL_TITLE + "基本支出、项目支出分别为330.00万元、80.00万元，较上年分别增加30.00万元、减少20.00万元，" \
+        "增长10.00%、下降{rate}%。\n"
+    assert _sev(ruleset, text.format(rate="20.00")) == []
+    assert _sev(ruleset, text.format(rate="25.00")) == ["error"]
+    three = FINAL_TITLE + "基本支出、项目支出和经营支出分别为330.00万元、80.00万元和0万元，较上年分别增加30.00万元、" \
+        "减少20.00万元，增长10.00%、下降25.00%。\n"
+    assert _sev(ruleset, three) == []
+
+
+def test_a_figure_right_after_a_clause_comma_is_read(ruleset: Any) -> None:
+    """“…500.00万元，400.00万元”: a comma after a unit is a clause mark, not a thousands separator, so the figure
+    after it is a figure of its own."""
+    text = FINAL_TITLE + "2024年度收、支总计分别为660.00万元，450.00万元。与2023年相比，收、支总计分别增加60.00万元，" \
+        "50.00万元，分别增长10.00%，{rate}%。\n"
+    assert _sev(ruleset, text.format(rate="12.50")) == []
+    assert _sev(ruleset, text.format(rate="10.00")) == ["error"]

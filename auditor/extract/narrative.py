@@ -25,7 +25,7 @@ from auditor.vocabulary import StatementWords, alternation
 _END = "。！？；;!?"
 _PAGE_LINE = re.compile(r"^\s*(?:[-—–]\s*)?\d{1,3}(?:\s*[-—–])?\s*$|^\s*第\s*\d+\s*页")
 _HEADING = re.compile(r"^\s*(?:#+|[-*]\s|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|第[一二三四五六七八九十]+部分)")
-_NUM = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(万元|亿元|元|万(?![人])|%|个|辆|台)?")
+_NUM = re.compile(r"(?<![\d.])(?<!\d,)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(万元|亿元|元|万(?![人亿])|%|个|辆|台)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +206,7 @@ class Token:
 
 def numbers(p: Paragraph) -> list[Token]:
     out = []
-    for m in _NUM.finditer(p.text):
+    for m in sorted([*_NUM.finditer(p.text), *_after_decimal_comma(p.text)], key=lambda m: m.start()):
         unit = m.group(3) or ""
         text = m.group(1) + (m.group(2) or "")
         if unit in ("万",):
@@ -219,6 +219,18 @@ def numbers(p: Paragraph) -> list[Token]:
             continue
         out.append(Token(m.start(), m.end(), a, unit))
     return out
+
+
+_NUM_AT = re.compile(_NUM.pattern.replace("(?<![\\d.])(?<!\\d,)", "", 1))
+
+
+def _after_decimal_comma(text: str) -> Iterator[re.Match[str]]:
+    """The second figure of “4125.49,4143.91万元” (a comma of a list after a decimal figure: never a thousands
+    separator), which the figure pattern skips as if it went on the first."""
+    for c in re.finditer(r"\d\.\d+,(?=\d)", text):
+        m = _NUM_AT.match(text, c.end())
+        if m is not None:
+            yield m
 
 
 def _clause_start(text: str, pos: int, limit: int = 40) -> int:
@@ -504,7 +516,7 @@ def _share_or_rate(p: Paragraph, toks: list[Token], i: int, aliases: list[tuple[
         return []  # a change rate: read by auditor/extract/statements.py
     ratio = _RATIO.search(before)
     if ratio:
-        return _completion(p, toks, i, ratio.group(1) or "", loc, snippet, base)
+        return _completion(p, toks, i, ratio.group(1) or "", loc, snippet, base, change)
     listed = _respective(p, toks, i, sent, change)
     if listed is not None:  # “A万元、B万元，分别占X%和Y%”: the j-th share is the j-th part's
         if not listed:
@@ -622,7 +634,7 @@ def _figure(p: Paragraph, t: Token) -> Figure:
 
 
 def _completion(p: Paragraph, toks: list[Token], i: int, named: str, loc: Location, snippet: str,
-                base: tuple[tuple[str, str], ...]) -> list[Fact]:
+                base: tuple[tuple[str, str], ...], change: re.Pattern[str]) -> list[Fact]:
     """“年初预算为B万元，(全年预算为B′万元，)支出决算为A万元，完成(年初)预算的X%”: X = A / the budget it names.
 
     Only figures after the previous percentage of the sentence belong to this ratio (a list of items each
@@ -639,6 +651,9 @@ def _completion(p: Paragraph, toks: list[Token], i: int, named: str, loc: Locati
         m = _BUDGET_CUE.search(p.text[max(0, t.start - 8) : t.start])
         if m and t is not actual:
             budgets.append(((m.group(1) or "")[:2], t))
+    if not budgets:
+        own = [actual] if actual is not None else [t for t in money if not _is_change(p, t, change)]
+        return _completion_by_difference(p, toks, i, lo, prev_pct, own, loc, snippet, base, change)
     if actual is None or not budgets:
         return []
     primary = [t for q, t in budgets if named and q == named[:2]] or [t for _, t in budgets]
@@ -649,6 +664,39 @@ def _completion(p: Paragraph, toks: list[Token], i: int, named: str, loc: Locati
         alt_part = _figure(p, heading)
     st = ShareStatement(_figure(p, actual), tuple(_figure(p, t) for t in primary[:4]), "", "",
                         tuple(_figure(p, t) for t in others[:4]), alt_part, completion=True)
+    return [Fact("", tok.amount, "text", loc, "决算数为预算数的", text=snippet, kind="share", extra=base, statement=st)]
+
+
+# “…完成年初预算100%，决算数大于预算数55.93万元”: the difference the budget is the actual's minus (or plus)
+_DIFFERENCE = re.compile(r"[,;]?(?:但|且|其中)?(?:支出)?决算数?(?:比(?:年初|全年|调整后?)?预算数?)?(大于|多于|超过|超出|高于|增加|"
+                         r"小于|少于|低于|减少)(?:年初|全年|调整后?)?(?:预算数?)?(?:为|是)?")
+
+
+def _completion_by_difference(p: Paragraph, toks: list[Token], i: int, lo: int, prev_pct: int, own: list[Token],
+                              loc: Location, snippet: str, base: tuple[tuple[str, str], ...],
+                              change: re.Pattern[str]) -> list[Fact]:
+    """“支出总计A万元，…；完成年初预算Y%，决算数大于预算数X万元”: the budget is A − X (A + X for 小于), so Y must
+    be A / (A ∓ X). A is the ratio's own figure (``own``: the actual, or the figures since the sentence's last
+    rate), else the sentence's only figure of this period before that rate; with several, or none, the ratio's
+    part is unclear and nothing is read. The budget's interval is the two printed intervals' sum."""
+    tok = toks[i]
+    m = _DIFFERENCE.match(p.text, tok.end)
+    diff = next((t for t in toks[i + 1 :] if m and t.start == m.end() and t.unit in _MONEY_UNITS), None)
+    if m is None or diff is None:
+        return []
+    if not own:
+        own = [t for t in toks[:i] if t.start >= lo and t.end <= prev_pct and t.unit in _MONEY_UNITS
+               and not _is_change(p, t, change)]
+    if len(own) != 1 or own[0].unit != diff.unit:
+        return []
+    actual = own[0]
+    sign = -1 if m.group(1) in ("大于", "多于", "超过", "超出", "高于", "增加") else 1
+    decimals = min(actual.amount.decimals, diff.amount.decimals) - 1  # a half unit of one digit less covers both
+    budget = Amount(actual.amount.value + sign * diff.amount.value, decimals, actual.unit,
+                    f"{actual.amount.text}{'-' if sign < 0 else '+'}{diff.amount.text}", decimals + 1)
+    if budget.value <= 0:
+        return []
+    st = ShareStatement(_figure(p, actual), (Figure(budget, p.lines[diff.start]),), "", "", completion=True)
     return [Fact("", tok.amount, "text", loc, "决算数为预算数的", text=snippet, kind="share", extra=base, statement=st)]
 
 

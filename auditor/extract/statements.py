@@ -9,6 +9,7 @@ word or 增幅). Forms seen in disclosures include
     上年执行数为72.00万元，本年预算安排86.40万元，比上年执行数增加20.00%。     P and C, no Δ
     比上年累计支出120.00万元下降20.00万元，下降16.67%。                      P after 比, Δ
     收入完成330.00万元，同比增长10.00%，增收30.00万元。                       Δ after its rate
+    收、支总计分别为C1、C2万元，分别增加Δ1、Δ2万元，分别增长r1%、r2%。          lists paired by position
 
 When C could be one of several figures (the clause's own, the list item's heading figure), each is a
 reading; the rule kind reports an error only when every reading fails. A clause whose figures cannot be
@@ -27,6 +28,7 @@ from auditor.vocabulary import StatementWords, alternation
 
 _CLAUSE_END = "。;!?"
 _MONEY = ("万元", "元", "亿元")
+_RUN_SEP = re.compile(r"[、,和及与]|以及")
 
 
 class _Grammar:
@@ -40,6 +42,9 @@ class _Grammar:
         # the word right before Δ: 增加1.2万元 / 减少了1.2万元 / 增加额为 …
         self.delta_word = re.compile(rf"({direction})(?:了|的)?(?:额|数)?(?:为|是|达|约)?$")
         self.flat_word = re.compile(alternation(w.flat))
+        # the mark between two listed figures that each carry their direction word: “增加30万元、减少20万元”
+        self.listed_word = re.compile(rf"(?:{_RUN_SEP.pattern})(?:{direction})(?:了)?")
+        self.worded = re.compile(rf"(?:{direction})(?:了)?$")  # a figure right after its direction word
         self.prior = re.compile(alternation(w.prior))
         self.not_prior = re.compile(alternation(w.not_prior)) if w.not_prior else None
         self.compare = re.compile(rf"(?:{alternation(w.compare)})")
@@ -70,7 +75,13 @@ def change_statements(paras: Sequence[Paragraph], words: StatementWords, year: i
     for p in paras:
         toks = numbers(p)
         topic = _topic_figure(p, toks, g)
+        listed, covered = _respective_statements(p, toks, g, year)
+        for tok, each in listed:
+            out.append(Fact(each.subject, tok.amount, "text", Location(p.lines[tok.start]), each.word,
+                            text=p.raw[:300], kind="statement", statement=each))
         for i, tok in enumerate(toks):
+            if i in covered:
+                continue  # one figure of a 分别/各 list: read with its list
             if tok.unit == "%":
                 st = _rate_statement(p, toks, i, g, year, topic, aliases)
             elif tok.unit in _MONEY:
@@ -108,6 +119,9 @@ def _segment_start(text: str, pos: int, lo: int) -> int:
 def _is_prior(p: Paragraph, t: Token, lo: int, g: _Grammar, year: int | None) -> bool:
     """An earlier period's figure: its own segment says so (上年…为P, 2022年执行数P, 比…P)."""
     seg = p.text[_segment_start(p.text, t.start, lo) : t.start]
+    # a figure with its unit and then words without a mark between (a line without its full stop joined to the
+    # next: “2023年收入450万元” + “2024年收入500万元，…”): the words after it name the next figure, not it
+    seg = seg[max((m.end() for m in _FIGURE_THEN_WORDS.finditer(seg)), default=0) :]
     if g.not_prior is not None:
         seg = g.not_prior.sub("", seg)
     seg = re.sub(r"\d{4}年度?(?:结转|结余)", "", seg)  # “2024年结转资金”: this period's money
@@ -117,6 +131,9 @@ def _is_prior(p: Paragraph, t: Token, lo: int, g: _Grammar, year: int | None) ->
         return True
     # 比 compares; 比如 (for example), 比例, 比重 and 比率 do not
     return bool(re.search(r"(?:^|[^a-z])比(?![如例重率])[^,，。;]{0,20}$", seg)) and not g.delta_word.search(seg)
+
+
+_FIGURE_THEN_WORDS = re.compile(r"\d(?:万元|亿元|元)(?![、和及与或至到~-])")
 
 
 def _delta_at(p: Paragraph, t: Token, g: _Grammar) -> str | None:
@@ -238,8 +255,7 @@ def _previous_sentence_current(p: Paragraph, toks: Sequence[Token], lo: int, hea
                                year: int | None) -> list[Token]:
     """“项目支出540.00万元。与上年相比减少60.00万元…”: a clause that opens with its comparison takes C from the
     sentence before — the figures of the same name when the clause names one, else every figure (readings)."""
-    opening = p.text[lo : lo + 12]
-    if lo == 0 or (not g.compare.match(opening) and not re.match(r"^(?:\d{4}年)?(?:与|和|同|比|较)", opening)):
+    if not _opens_with_comparison(p, lo, g):
         return []
     plo, _ = _clause_bounds(p.text, lo - 1)
     cands = _current_before(p, toks, plo, lo, g, year)
@@ -247,6 +263,12 @@ def _previous_sentence_current(p: Paragraph, toks: Sequence[Token], lo: int, hea
     if not name:
         return cands
     return [t for t in cands if _same_name(name, _name_before(p.text, t.start, plo, g))]
+
+
+def _opens_with_comparison(p: Paragraph, lo: int, g: _Grammar) -> bool:
+    """A clause after another that starts with what it compares against (“与上年相比，…”, “较2023年…”)."""
+    opening = p.text[lo : lo + 12]
+    return lo > 0 and bool(g.compare.match(opening) or re.match(r"^(?:\d{4}年度?)?(?:与|和|同|比|较)", opening))
 
 
 def _name_before(text: str, pos: int, lo: int, g: _Grammar) -> str:
@@ -290,6 +312,114 @@ def _flat_statement(p: Paragraph, toks: Sequence[Token], m: re.Match[str], g: _G
     readings = tuple(ChangeReading(_fig(p, c), _fig(p, q), None) for c in _distinct(currents) for q in _distinct(priors))
     return ChangeStatement("flat", "", m.group(0), "", None, readings, _subject(p, lo, m.start(), aliases),
                            p.lines[_segment_start(p.text, m.start(), lo)])
+
+
+def _runs(text: str, toks: Sequence[Token], worded: tuple[re.Pattern[str], re.Pattern[str]] | None = None,
+          ) -> list[list[tuple[int, Token]]]:
+    """Figures printed one after another with only 、 , 和 及 与 between them (“各减少100.00,50.00万元”, “分别下降
+    23.51%、38.28%”): the list that 分别/各 spreads over as many names, in the names' order. A figure without a
+    unit takes the unit of the list's last figure. With ``worded`` (a direction word after the mark), a list
+    whose figures each carry their own word (“分别增加30万元、减少20万元”) is one list too, when its first figure
+    carries one."""
+    out: list[list[tuple[int, Token]]] = []
+    run: list[int] = []
+    for k in range(len(toks) + 1):
+        joined = bool(run) and k < len(toks) and not toks[run[-1]].unit and toks[k].unit in ("%", "", *_MONEY)
+        if run and k < len(toks) and toks[run[-1]].unit and toks[k].unit in (toks[run[-1]].unit, ""):
+            joined = True
+        between = text[toks[run[-1]].end : toks[k].start] if joined else ""
+        if joined and (_RUN_SEP.fullmatch(between) or (
+                worded is not None and worded[0].fullmatch(between)
+                and worded[1].search(text[max(0, toks[run[0]].start - 8) : toks[run[0]].start]))):
+            run.append(k)
+            continue
+        unit = toks[run[-1]].unit if run else ""
+        if len(run) >= 2 and unit in ("%", *_MONEY):
+            out.append([(j, _with_unit(toks[j], unit)) for j in run])
+        run = [k] if k < len(toks) else []
+    return out
+
+
+def _with_unit(t: Token, unit: str) -> Token:
+    if t.unit == unit:
+        return t
+    a = t.amount
+    return Token(t.start, t.end, type(a)(a.value, a.decimals, unit, a.text), unit)
+
+
+def _respective_statements(p: Paragraph, toks: Sequence[Token], g: _Grammar, year: int | None,
+                           ) -> tuple[list[tuple[Token, ChangeStatement]], set[int]]:
+    """“收、支总计分别为C1、C2万元，分别增加Δ1、Δ2万元，分别增长r1%、r2%”: the j-th change and rate are the j-th
+    name's. Returns the statements (with the figure each is located at) and the figures of every such list,
+    which are not read one by one: alone, a listed rate would take another name's Δ or C."""
+    runs = _runs(p.text, toks, (g.listed_word, g.worded))
+    units = {t.start: t.unit for run in runs for _, t in run}
+    sizes = {t.start: len(run) for run in runs for _, t in run}
+    covered: set[int] = set()
+    rate_runs: list[list[tuple[int, Token]]] = []
+    delta_runs: list[list[tuple[int, Token]]] = []
+    for run in runs:
+        first = run[0][1]
+        lo, _ = _clause_bounds(p.text, first.start)
+        if first.unit == "%" and g.rate_word.search(p.text[max(lo, first.start - 12) : first.start]):
+            rate_runs.append(run)
+        elif first.unit in _MONEY and _delta_at(p, first, g):
+            delta_runs.append(run)
+        else:
+            continue
+        covered.update(j for j, _ in run)
+    out: list[tuple[Token, ChangeStatement]] = []
+    used: set[int] = set()
+    for deltas in delta_runs:
+        k, head = len(deltas), deltas[0][1]
+        lo, hi = _clause_bounds(p.text, head.start)
+        rates = next((r for r in rate_runs if len(r) == k and lo <= r[0][1].start and r[-1][1].end <= hi
+                      and id(r) not in used and _rates_of(p, deltas, r)), None)
+        currents = _listed_currents(p, toks, lo, head.start, k, units, g, year)
+        if len(currents) < k or any(sizes.get(t.start, k) != k for t in currents):
+            # fewer figures than changes, or a list of more names than changes: which is whose is unknown
+            continue
+        word = _delta_at(p, head, g) or ""
+        rate_word = ""
+        if rates is not None:
+            used.add(id(rates))
+        for j, (_, dtok) in enumerate(deltas):
+            reading = ChangeReading(_fig(p, currents[j]), None, _fig(p, dtok))
+            rtok = rates[j][1] if rates is not None else None
+            word = _delta_at(p, dtok, g) or word  # an item's own word, else the list's
+            if rtok is not None:
+                m = g.rate_word.search(p.text[max(lo, rtok.start - 12) : rtok.start])
+                rate_word = m.group(1) if m else rate_word
+            st = ChangeStatement(g.direction(word), g.direction(rate_word), word, rate_word,
+                                 _fig(p, rtok) if rtok is not None else None, (reading,), "",
+                                 p.lines[_segment_start(p.text, head.start, lo)])
+            out.append((rtok or dtok, st))
+    return out, covered
+
+
+def _rates_of(p: Paragraph, deltas: list[tuple[int, Token]], rates: list[tuple[int, Token]]) -> bool:
+    """The rates go with the changes when no other figure stands between them: after them in the clause, or
+    right before them (“分别增长r1%、r2%，分别增加Δ1、Δ2万元”)."""
+    if rates[0][1].start > deltas[-1][1].end:
+        return not re.search(r"\d", p.text[deltas[-1][1].end : rates[0][1].start])
+    return not re.search(r"\d", p.text[rates[-1][1].end : deltas[0][1].start])
+
+
+def _listed_currents(p: Paragraph, toks: Sequence[Token], lo: int, head: int, k: int, units: dict[int, str],
+                     g: _Grammar, year: int | None) -> list[Token]:
+    """The k figures the listed changes are of: the clause's last k current figures before them (a unit-less
+    figure of a list takes the list's unit), else those of the sentence before when the clause opens with its
+    comparison (“2024年收、支总计分别为C1、C2万元。与上年相比，…分别增加…”)."""
+    cands = [_with_unit(t, units.get(t.start, t.unit)) for t in toks if lo <= t.start and t.end <= head]
+    cur = [t for t in cands if t.unit in _MONEY and not _delta_at(p, t, g) and not _is_prior(p, t, lo, g, year)]
+    if len(cur) >= k:
+        return cur[-k:]
+    if cur or not _opens_with_comparison(p, lo, g):
+        return []
+    plo, _ = _clause_bounds(p.text, lo - 1)
+    prev = [_with_unit(t, units.get(t.start, t.unit)) for t in toks if plo <= t.start and t.end <= lo]
+    prev = [t for t in prev if t.unit in _MONEY and not _delta_at(p, t, g) and not _is_prior(p, t, plo, g, year)]
+    return prev[-k:] if len(prev) >= k else []
 
 
 def _delta_only_statement(p: Paragraph, toks: Sequence[Token], i: int, g: _Grammar, year: int | None,
