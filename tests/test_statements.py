@@ -435,3 +435,14 @@ def test_a_figure_right_after_a_clause_comma_is_read(ruleset: Any) -> None:
         "50.00万元，分别增长10.00%，{rate}%。\n"
     assert _sev(ruleset, text.format(rate="12.50")) == []
     assert _sev(ruleset, text.format(rate="10.00")) == ["error"]
+
+
+NEGATIVE_RATE = TITLE + "本部门2025年支出预算合计64.00万元，比上年{word}16.00万元，增长{rate}%。\n"
+
+
+def test_a_rate_with_a_minus_sign_is_a_fall(ruleset: Any) -> None:
+    """增长-20.00% is a fall of 20 %: read with its sign, checked like 下降20.00%."""
+    assert _sev(ruleset, NEGATIVE_RATE.format(word="减少", rate="-20.00")) == []
+    assert _sev(ruleset, NEGATIVE_RATE.format(word="减少", rate="-25.00")) == ["error"]  # 16 / 80 is 20 %
+    assert _sev(ruleset, NEGATIVE_RATE.format(word="增加", rate="-33.33")) == ["error"]  # a rise and a fall at once
+    assert _sev(ruleset, NEGATIVE_RATE.format(word="增加", rate="33.33")) == []

@@ -39,6 +39,8 @@ class _Grammar:
         direction = alternation([*w.up, *w.down])
         # the word right before a rate: 增长10.00% / 减少了6.25% / 下降幅度为3.50% / 增幅为8%
         self.rate_word = re.compile(rf"({direction}|{alternation(w.rate_marks)})(?:了|的)?(?:幅度|比例|比率)?(?:为|是|达|约)?$")
+        # a rate printed with a minus sign (增长-9.09%, 增幅为-3%): the opposite direction
+        self.negative_rate = re.compile(self.rate_word.pattern[:-1] + "[-−]$")
         # the word right before Δ: 增加1.2万元 / 减少了1.2万元 / 增加额为 …
         self.delta_word = re.compile(rf"({direction})(?:了|的)?(?:额|数)?(?:为|是|达|约)?$")
         self.flat_word = re.compile(alternation(w.flat))
@@ -195,9 +197,11 @@ def _rate_statement(p: Paragraph, toks: Sequence[Token], i: int, g: _Grammar, ye
     lo, _ = _clause_bounds(p.text, tok.start)
     window = max(lo, tok.start - 12)
     m = g.rate_word.search(p.text[window : tok.start])
+    negative = m is None and (m := g.negative_rate.search(p.text[window : tok.start])) is not None
     if m is None:
         return None
     rate_word = m.group(1)
+    rate_dir = _opposite(g.direction(rate_word)) if negative else g.direction(rate_word)
     before = [t for t in _money(toks, lo, tok.start)]
     deltas = [t for t in before if _delta_at(p, t, g)]
     delta = deltas[-1] if deltas else None
@@ -222,12 +226,18 @@ def _rate_statement(p: Paragraph, toks: Sequence[Token], i: int, g: _Grammar, ye
     prior = _fig(p, priors[-1]) if priors else None
     dfig = _fig(p, delta) if delta is not None else None
     if not cur_figs and (prior is None or dfig is None):
-        if dfig is None or not (subject or _words_disagree(p, delta, rate_word, window + m.start(), g)):
+        if dfig is None or negative or not (subject or _words_disagree(p, delta, rate_word, window + m.start(), g)):
             return None
         cur_figs = []  # the rule kind takes the subject's figure from the tables
     readings = tuple(ChangeReading(c, prior, dfig) for c in cur_figs) or (ChangeReading(None, prior, dfig),)
-    return ChangeStatement(g.direction(word) or g.direction(rate_word), g.direction(rate_word), word, rate_word,
+    direction = (g.direction(word) if delta is not None else "") or rate_dir
+    return ChangeStatement(direction, rate_dir, word, rate_word + ("-" if negative else ""),
                            _fig(p, tok), readings, subject, p.lines[_segment_start(p.text, head, lo)])
+
+
+def _opposite(direction: str) -> str:
+    """The direction a minus sign gives a rate: 增长-5% is a fall; a bare 增幅-5% too."""
+    return "up" if direction == "down" else "down"
 
 
 def _delta_after_rate(p: Paragraph, toks: Sequence[Token], i: int, g: _Grammar) -> Token | None:

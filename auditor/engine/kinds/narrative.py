@@ -175,9 +175,9 @@ def check_change(rule: ChangeRule, ctx: Context) -> Outcome:
         if st.direction in ("up", "down") and st.rate_direction and st.direction != st.rate_direction:
             applicable = True
             vals = {"word": st.word, "rate_word": st.rate_word, "delta": "", "current": "", "figures": st.word,
-                    "figures_en": st.word, "stated": f"{st.rate_word} {st.rate.amount.show()}%" if st.rate else "",
-                    "computed": f"方向应为{st.word}"}
-            findings.append(make_finding(rule, "error", vals, [evidence(f)], st.word, st.rate_word))
+                    "figures_en": st.word, "stated": _stated_rate(st.rate_word, st.rate.amount.show()) if st.rate else "",
+                    "computed": st.word}
+            findings.append(make_finding(rule, "error", vals, [evidence(f)], st.word, vals["stated"] or st.rate_word))
             continue
         readings = _with_subject_figures(st, ctx, rule)
         judged = [j for r in readings if (j := _judge_reading(st, r)) is not None]
@@ -247,7 +247,7 @@ def _judge_reading(st: ChangeStatement, r: ChangeReading) -> tuple[Severity | No
             "current": cur.show() if cur else "", "prior": pri.show() if pri else "",
             "figures": "、".join(f"{zh} {_said(a, printed, ' 万元')}" for zh, _, a, printed in parts),
             "figures_en": ", ".join(f"{en} {_said(a, printed)}" for _, en, a, printed in parts),
-            "stated": (st.rate_word + " " + rate.show() + "%") if rate else "", "computed": ""}
+            "stated": _stated_rate(st.rate_word, rate.show()) if rate else "", "computed": ""}
     # the change the figures give, as an interval, when two of C, P, Δ are known
     if cur is not None and pri is not None:
         change = cur.interval - pri.interval
@@ -350,3 +350,8 @@ def _outcome(applicable: bool, findings: list[Finding]) -> Outcome:
     if not applicable:
         return "not_applicable", []
     return ("failed" if findings else "passed"), findings
+
+
+def _stated_rate(word: str, figure: str) -> str:
+    """“增长 9.09%”; a rate printed with its minus sign keeps it on the figure: “增长 -9.09%”."""
+    return f"{word[:-1]} -{figure}%" if word.endswith("-") else f"{word} {figure}%"
