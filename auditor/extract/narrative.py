@@ -465,9 +465,16 @@ def _own_segment(window: str, alias_start: int) -> str:
     return window[max(window.rfind(c, 0, alias_start) for c in ",，:：;；") + 1 :]
 
 
+_HEAD_REACH = 400  # characters: a sentence's head is looked for no farther back than this
+
+
 def _sentence_head(text: str, pos: int) -> str:
     """The words of a sentence before its first figure (“2021年度三公经费合计支出…，其中：…”): the year of a list."""
-    lo = _clause_start(text, pos, limit=1 << 30)
+    floor = max(0, pos - _HEAD_REACH)
+    cut = max(text.rfind(c, floor, pos) for c in "。；;！？")
+    if cut < 0 and floor > 0:
+        return ""  # the sentence began farther back than any head is read (a text that never ends a sentence)
+    lo = cut + 1
     m = re.match(r"(.*?)\d[\d,]*(?:\.\d+)?(?:万元|亿元|元)", text[lo:pos])
     return m.group(1) if m else ""
 
