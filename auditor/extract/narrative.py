@@ -6,6 +6,7 @@ into paragraphs first; every character keeps the line it came from.
 
 from __future__ import annotations
 
+import heapq
 import re
 import unicodedata
 from array import array
@@ -206,7 +207,8 @@ class Token:
 
 def numbers(p: Paragraph) -> list[Token]:
     out = []
-    for m in sorted([*_NUM.finditer(p.text), *_after_decimal_comma(p.text)], key=lambda m: m.start()):
+    # both in text order: merged lazily, never a list of every match of a paragraph that may run to the file's end
+    for m in heapq.merge(_NUM.finditer(p.text), _after_decimal_comma(p.text), key=lambda m: m.start()):
         unit = m.group(3) or ""
         text = m.group(1) + (m.group(2) or "")
         if unit in ("万",):
