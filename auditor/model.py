@@ -175,6 +175,7 @@ class ChangeStatement:
     readings: tuple[ChangeReading, ...]
     subject: str = ""
     first_line: int = 0
+    rate_negative: bool = False  # the rate was printed with a minus sign (增长-9.09%): rate_direction is flipped
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from typing import Any
 from auditor.engine.context import Context
 from auditor.engine.run import run_rules
 from auditor.extract.classes import subject_aliases
-from auditor.extract.narrative import Paragraph, narrative_facts, paragraphs
+from auditor.extract.narrative import Paragraph, narrative_facts, paragraphs, prose_count
 from auditor.extract.performance import performance_facts
 from auditor.extract.statements import change_statements
 from auditor.extract.tables import table_facts
@@ -123,7 +123,7 @@ def audit_document(doc: Document, vocab: Vocabulary, rules: Sequence[Any],
     tables = rec.tables
     choice = choose_profile(doc, profiles if profiles is not None else load_profiles())
     meta["profile"] = choice.public()
-    meta["_prose"] = sum(1 for p in paras if len(p.text) > 30)  # how much narrative: pairing.py reads it
+    meta["_prose"] = prose_count(paras)  # how much narrative: pairing.py reads it
     meta_ctx = dict(meta, fragments=[(f.first_line, f.last_line, f.reason, f.reason_en) for f in rec.fragments],
                     _profile=choice.profile)
     ctx = Context(doc, tables, facts, vocab, meta_ctx, paragraphs=paras)

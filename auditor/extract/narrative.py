@@ -179,6 +179,11 @@ def paragraphs(doc: Document) -> list[Paragraph]:
     return out
 
 
+def prose_count(paras: Sequence[Paragraph]) -> int:
+    """How much narrative a document has: its paragraphs longer than a heading or a table's note."""
+    return sum(1 for p in paras if len(p.text) > 30)
+
+
 def _is_heading_line(text: str, length: int) -> bool:
     """“四、三公经费预算情况” on its line (then a blank line): a heading, not a wrapped sentence's start."""
     stripped = text.strip()

@@ -231,8 +231,8 @@ def _rate_statement(p: Paragraph, toks: Sequence[Token], i: int, g: _Grammar, ye
         cur_figs = []  # the rule kind takes the subject's figure from the tables
     readings = tuple(ChangeReading(c, prior, dfig) for c in cur_figs) or (ChangeReading(None, prior, dfig),)
     direction = (g.direction(word) if delta is not None else "") or rate_dir
-    return ChangeStatement(direction, rate_dir, word, rate_word + ("-" if negative else ""),
-                           _fig(p, tok), readings, subject, p.lines[_segment_start(p.text, head, lo)])
+    return ChangeStatement(direction, rate_dir, word, rate_word,
+                           _fig(p, tok), readings, subject, p.lines[_segment_start(p.text, head, lo)], negative)
 
 
 def _opposite(direction: str) -> str:

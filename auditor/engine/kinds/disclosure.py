@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from auditor.amounts import parse_amount
 from auditor.engine.context import Context, make_finding
 from auditor.engine.kinds.textspans import line_evidence
+from auditor.extract.narrative import prose_count
 from auditor.model import Evidence, Finding, Location
 from auditor.vocabulary import normalise
 
@@ -162,8 +163,7 @@ def check_required(rule: RequiredRule, ctx: Context) -> Outcome:
 def _explained(rule: RequiredRule, ctx: Context) -> Outcome:
     """Each topic (机关运行经费, 政府采购, 国有资产占用 …) is named somewhere in the narrative. A document with
     little narrative (a tables-only file of a two-file disclosure) is not applicable."""
-    prose = [p.text for p in ctx.paragraphs if len(p.text) > 30]
-    if len(prose) < rule.min_paragraphs:
+    if prose_count(ctx.paragraphs) < rule.min_paragraphs:
         return "not_applicable", []
     year = ctx.meta.get("year")
     due = [t for t in _required_topics(rule, ctx) if not t.min_year or (isinstance(year, int) and year >= t.min_year)]

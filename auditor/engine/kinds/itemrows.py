@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # rule models are type hints only: loading them would import 
     from auditor.engine.loader import ItemRowsRule
 
 Outcome = tuple[str, list[Finding]]
-_SPLIT = re.compile(r"[、,]|以及|及")
+_ITEM = re.compile(r"(?:(?!以及|及)[^、,])+")  # one listed item: the text between 、 , 以及 and 及
 _FIGURES = re.compile(r"[\d.,]+")
 
 
@@ -43,14 +43,8 @@ def _lists(ctx: Context, rule: ItemRowsRule) -> Iterator[tuple[str, list[tuple[s
         pat = _list_pattern(subject, rule.intro, tuple(s for s in rule.subjects if s != subject))
         for p in ctx.paragraphs:
             for m in pat.finditer(p.text):
-                items: list[tuple[str, Location]] = []
-                pos = m.start(1)
-                for piece in _SPLIT.split(m.group(1)):
-                    name = _key(piece)
-                    if name:
-                        items.append((name, p.lines.loc(min(pos + piece.find(name[0]) if name else pos,
-                                                            len(p.lines) - 1))))
-                    pos += len(piece) + 1
+                items = [(name, p.lines.loc(min(m.start(1) + piece.start(), len(p.lines) - 1)))
+                         for piece in _ITEM.finditer(m.group(1)) if (name := _key(piece.group()))]
                 if items:
                     yield subject, items
 

@@ -175,7 +175,7 @@ def check_change(rule: ChangeRule, ctx: Context) -> Outcome:
         if st.direction in ("up", "down") and st.rate_direction and st.direction != st.rate_direction:
             applicable = True
             vals = {"word": st.word, "rate_word": st.rate_word, "delta": "", "current": "", "figures": st.word,
-                    "figures_en": st.word, "stated": _stated_rate(st.rate_word, st.rate.amount.show()) if st.rate else "",
+                    "figures_en": st.word, "stated": _stated_rate(st, st.rate.amount.show()) if st.rate else "",
                     "computed": st.word}
             findings.append(make_finding(rule, "error", vals, [evidence(f)], st.word, vals["stated"] or st.rate_word))
             continue
@@ -247,7 +247,7 @@ def _judge_reading(st: ChangeStatement, r: ChangeReading) -> tuple[Severity | No
             "current": cur.show() if cur else "", "prior": pri.show() if pri else "",
             "figures": "、".join(f"{zh} {_said(a, printed, ' 万元')}" for zh, _, a, printed in parts),
             "figures_en": ", ".join(f"{en} {_said(a, printed)}" for _, en, a, printed in parts),
-            "stated": _stated_rate(st.rate_word, rate.show()) if rate else "", "computed": ""}
+            "stated": _stated_rate(st, rate.show()) if rate else "", "computed": ""}
     # the change the figures give, as an interval, when two of C, P, Δ are known
     if cur is not None and pri is not None:
         change = cur.interval - pri.interval
@@ -352,6 +352,6 @@ def _outcome(applicable: bool, findings: list[Finding]) -> Outcome:
     return ("failed" if findings else "passed"), findings
 
 
-def _stated_rate(word: str, figure: str) -> str:
+def _stated_rate(st: ChangeStatement, figure: str) -> str:
     """“增长 9.09%”; a rate printed with its minus sign keeps it on the figure: “增长 -9.09%”."""
-    return f"{word[:-1]} -{figure}%" if word.endswith("-") else f"{word} {figure}%"
+    return f"{st.rate_word} {'-' if st.rate_negative else ''}{figure}%"
