@@ -4,11 +4,12 @@ headings agree on (“规划与自然资源局” for “规划和自然资源�
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from auditor.engine.context import Context, make_finding
 from auditor.engine.kinds.passages import field_values, usual_value
-from auditor.engine.kinds.textspans import line_evidence, span_evidence, spans
+from auditor.engine.kinds.textspans import expand, line_evidence, span_evidence, spans
 from auditor.model import Finding
 
 if TYPE_CHECKING:
@@ -17,12 +18,27 @@ if TYPE_CHECKING:
 Outcome = tuple[str, list[Finding]]
 
 
-def _one_off(name: str, keep: int, after: str = "") -> re.Pattern[str]:
-    """The name with exactly one of its characters (after the first `keep`, which name the place) replaced,
-    followed by what `after` matches."""
-    variants = [re.escape(name[:i]) + f"(?!{re.escape(name[i])})[\\u4e00-\\u9fff]" + re.escape(name[i + 1 :])
-                for i in range(keep, len(name))]
-    return re.compile("(?:" + "|".join(variants) + ")" + (f"(?={after})" if after else ""))
+_KEEP = 2  # the name's first characters name the place (区, 县): a text naming another place is not a slip
+
+
+def _one_off_at(text: str, start: int, name: str) -> bool:
+    """The text at `start` is the name with exactly one of its characters after the place replaced by another
+    Chinese character."""
+    piece = text[start : start + len(name)]
+    if len(piece) != len(name):
+        return False
+    diff = [i for i, (a, b) in enumerate(zip(piece, name, strict=True)) if a != b]
+    return len(diff) == 1 and diff[0] >= _KEEP and "\u4e00" <= piece[diff[0]] <= "\u9fff"
+
+
+def variants(text: str, name: str, after: re.Pattern[str] | None = None) -> Iterator[tuple[int, int]]:
+    """(start, end) of each place the text writes the name one character off, followed by what `after` matches."""
+    at = text.find(name[:_KEEP])
+    while at >= 0:
+        end = at + len(name)
+        if _one_off_at(text, at, name) and (after is None or after.match(text, end)):
+            yield at, end
+        at = text.find(name[:_KEEP], at + 1)
 
 
 def check_name_variant(rule: PatternRule, ctx: Context) -> Outcome:
@@ -33,11 +49,11 @@ def check_name_variant(rule: PatternRule, ctx: Context) -> Outcome:
     if found is None or len(found[0]) < rule.min_chars:
         return "not_applicable", []
     usual, count, first = found
-    variant = _one_off(usual, 2, rule.context)
+    after = expand(rule, rule.context) if rule.context else None
     findings: list[Finding] = []
     for span in spans(rule, ctx):
-        for m in variant.finditer(span.text):
-            vals = {"found": m.group(0), "usual": usual, "count": str(count)}
-            ev = [*span_evidence(ctx, span, m.start(), m.end(), m.group(0)), line_evidence(ctx, first, "标题", usual)]
-            findings.append(make_finding(rule, rule.severity, vals, ev, usual, m.group(0)))
+        for at, end in variants(span.text, usual, after):
+            vals = {"found": span.text[at:end], "usual": usual, "count": str(count)}
+            ev = [*span_evidence(ctx, span, at, end, vals["found"]), line_evidence(ctx, first, "标题", usual)]
+            findings.append(make_finding(rule, rule.severity, vals, ev, usual, vals["found"]))
     return ("failed" if findings else "passed"), findings

@@ -41,6 +41,7 @@ class _Codes:
     def __init__(self, ctx: Context, strip: re.Pattern[str]) -> None:
         self.names: dict[str, Counter[str]] = {}
         self.where: dict[str, Location] = {}
+        self._matched: dict[tuple[str, int, frozenset[str] | None], set[str]] = {}
         for t in ctx.tables:
             for r in t.rows:
                 code = (r.code or "").replace(" ", "")
@@ -53,10 +54,22 @@ class _Codes:
 
     def matching(self, name: str, level: int, under: set[str] | None = None) -> set[str]:
         """Codes of this length (below one of the classes `under`, when given) one of whose names is `name`;
-        exact names win over alike ones."""
-        pool = [c for c in self.names if len(c) == level and (under is None or c[:3] in under)]
-        exact = {c for c in pool if name in self.names[c]}
-        return exact or {c for c in pool if any(_alike(name, n) for n in self.names[c])}
+        exact names win over alike ones. Asked again for each path by both rules: answered once."""
+        key = (name, level, frozenset(under) if under is not None else None)
+        if key not in self._matched:
+            pool = [c for c in self.names if len(c) == level and (under is None or c[:3] in under)]
+            exact = {c for c in pool if name in self.names[c]}
+            self._matched[key] = exact or {c for c in pool if any(_alike(name, n) for n in self.names[c])}
+        return self._matched[key]
+
+    @classmethod
+    def of(cls, ctx: Context, strip: re.Pattern[str]) -> _Codes:
+        """The document's index, built once for every rule that reads it with the same `strip`."""
+        key = f"subjectpaths.codes:{strip.pattern}"
+        codes = ctx.memo.get(key)
+        if not isinstance(codes, cls):
+            codes = ctx.memo[key] = cls(ctx, strip)
+        return codes
 
     def shown(self, code: str) -> str:
         """The name most of the code's rows give (a name cut or garbled by one table's extraction loses)."""
@@ -92,7 +105,7 @@ def _row(ctx: Context, codes: _Codes, code: str) -> Evidence:
 def _placed(rule: PatternRule, ctx: Context) -> Iterator[tuple[_Path, _Codes, set[str], set[str]]]:
     """Each path whose 类 the tables print (any 类, when the path names none), with the 款 codes its 款 name
     matches and the 项 codes (under the 类) its 项 name matches."""
-    codes = _Codes(ctx, expand(rule, rule.strip))
+    codes = _Codes.of(ctx, expand(rule, rule.strip))
     if not codes.names:
         return
     for path in _paths(rule, ctx):
